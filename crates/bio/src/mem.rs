@@ -12,7 +12,10 @@ enum Storage {
     /// Writable growable buffer (`BIO_s_mem`).
     ReadWrite(VecDeque<u8>),
     /// Read-only buffer (`BIO_new_mem_buf`), with a read cursor.
-    ReadOnly { data: Cow<'static, [u8]>, pos: usize },
+    ReadOnly {
+        data: Cow<'static, [u8]>,
+        pos: usize,
+    },
 }
 
 struct MemState {
