@@ -1,0 +1,190 @@
+//! What all extension blocks share: the `Extension` framing
+//! (`extension_type`, `extension_data<0..2^16-1>`), duplicate detection,
+//! unknown extensions, and parsers for bodies several messages use.
+
+use std::collections::HashSet;
+
+use ferrotls_core::codec::{Codec, ListLength, encode_nested};
+use ferrotls_core::der::DistinguishedName;
+use ferrotls_core::enums::{ExtensionType, NamedGroup, SignatureScheme};
+use ferrotls_core::error::InvalidMessage;
+
+use super::base::{PResult, Payload, codec, fail, finish, list, opaque, u16_};
+
+/// An extension this library does not interpret here, kept as its type and
+/// raw body so that it can be ignored (RFC 8446 section 4.2) or reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownExtension {
+    /// The extension type as received.
+    pub typ: ExtensionType,
+    /// `extension_data`.
+    pub payload: Payload,
+}
+
+/// One typed extension of some message.
+pub trait Extension {
+    /// The wire type.
+    fn ext_type(&self) -> ExtensionType;
+    /// Appends `extension_data` (without type and length).
+    fn encode_body(&self, out: &mut Vec<u8>);
+}
+
+/// Writes `Extension extensions<..>` with a two-byte length.
+pub(crate) fn encode_extensions<E: Extension>(out: &mut Vec<u8>, exts: &[E]) {
+    encode_nested(out, ListLength::U16, |o| {
+        for e in exts {
+            encode_extension(o, e);
+        }
+    });
+}
+
+/// Writes one extension with its type and length.
+pub(crate) fn encode_extension<E: Extension>(out: &mut Vec<u8>, e: &E) {
+    e.ext_type().encode(out);
+    encode_nested(out, ListLength::U16, |o| e.encode_body(o));
+}
+
+/// Implements [`Codec`] for an extension enum whose decoding needs no
+/// context: one `Extension` with its type and length.
+macro_rules! extension_codec {
+    ($t:ty) => {
+        impl ferrotls_core::codec::Codec<'_> for $t {
+            fn encode(&self, out: &mut Vec<u8>) {
+                $crate::msgs::ext_codec::encode_extension(out, self)
+            }
+
+            fn read(
+                r: &mut ferrotls_core::codec::Reader<'_>,
+            ) -> Result<Self, ferrotls_core::error::InvalidMessage> {
+                $crate::msgs::base::read_with(r, stringify!($t), |i| {
+                    let (i, (typ, data)) = $crate::msgs::ext_codec::one_extension(i)?;
+                    match <$t>::decode(typ, data) {
+                        Ok(v) => Ok((i, v)),
+                        Err(e) => $crate::msgs::base::fail(e),
+                    }
+                })
+            }
+        }
+    };
+}
+pub(crate) use extension_codec;
+
+/// One `Extension`: its type and its body.
+pub(crate) fn one_extension(i: &[u8]) -> PResult<'_, (ExtensionType, &[u8])> {
+    let (i, typ) = u16_("extension_type")(i)?;
+    let (i, data) = opaque(ListLength::U16, 0, 0xffff, "extension_data")(i)?;
+    Ok((i, (ExtensionType::from(typ), data)))
+}
+
+/// Parses an extension block whose byte length lies in `min..=max`,
+/// decoding each body with `one`, which must consume it exactly. A type
+/// seen twice is illegal_parameter (RFC 8446 section 4.2).
+pub(crate) fn extensions<'a, T>(
+    min: usize,
+    max: usize,
+    what: &'static str,
+    one: impl Fn(ExtensionType, &'a [u8]) -> Result<T, InvalidMessage>,
+) -> impl FnMut(&'a [u8]) -> PResult<'a, Vec<T>> {
+    move |i: &'a [u8]| {
+        let (rest, mut body) = opaque(ListLength::U16, min, max, what)(i)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        while !body.is_empty() {
+            let (r, (typ, data)) = one_extension(body)?;
+            body = r;
+            if !seen.insert(typ.get()) {
+                return fail(InvalidMessage::DuplicateExtension(typ.get()));
+            }
+            match one(typ, data) {
+                Ok(e) => out.push(e),
+                Err(e) => return fail(e),
+            }
+        }
+        Ok((rest, out))
+    }
+}
+
+/// Decodes an extension body with `parser`, which must consume all of it.
+pub(crate) fn body<'a, T>(
+    data: &'a [u8],
+    what: &'static str,
+    parser: impl FnMut(&'a [u8]) -> PResult<'a, T>,
+) -> Result<T, InvalidMessage> {
+    finish(data, what, parser)
+}
+
+/// An extension whose body must be empty (an acknowledgement or a flag).
+pub(crate) fn empty(data: &[u8], what: &'static str) -> Result<(), InvalidMessage> {
+    match data.is_empty() {
+        true => Ok(()),
+        false => Err(InvalidMessage::TrailingData(what)),
+    }
+}
+
+/// `NamedGroup named_group_list<2..2^16-1>` (RFC 8446 section 4.2.7).
+pub(crate) fn named_groups(i: &[u8]) -> PResult<'_, Vec<NamedGroup>> {
+    even_list(i, 2, 0xffff, "named_group_list")
+}
+
+/// `SignatureScheme supported_signature_algorithms<2..2^16-2>`.
+pub(crate) fn signature_schemes(i: &[u8]) -> PResult<'_, Vec<SignatureScheme>> {
+    even_list(i, 2, 0xfffe, "supported_signature_algorithms")
+}
+
+/// A list of two-byte values: an odd length is decode_error even when
+/// it lies inside the bounds.
+fn even_list<'a, T: Codec<'a>>(
+    i: &'a [u8],
+    min: usize,
+    max: usize,
+    what: &'static str,
+) -> PResult<'a, Vec<T>> {
+    if let [a, b, ..] = i {
+        if (usize::from(*a) << 8 | usize::from(*b)) % 2 != 0 {
+            return fail(InvalidMessage::InvalidLength(what));
+        }
+    }
+    list(ListLength::U16, min, max, what, codec::<T>)(i)
+}
+
+/// `DistinguishedName authorities<3..2^16-1>`, each `<1..2^16-1>`
+/// (RFC 8446 section 4.2.4; RFC 5246 allows an empty list in the TLS 1.2
+/// CertificateRequest, so the caller gives `min`).
+pub(crate) fn distinguished_names<'a>(
+    min: usize,
+) -> impl FnMut(&'a [u8]) -> PResult<'a, Vec<DistinguishedName>> {
+    list(
+        ListLength::U16,
+        min,
+        0xffff,
+        "certificate_authorities",
+        |i| {
+            opaque(ListLength::U16, 1, 0xffff, "DistinguishedName")(i)
+                .map(|(r, dn)| (r, DistinguishedName(dn.to_vec())))
+        },
+    )
+}
+
+/// Writes `DistinguishedName authorities<..>`.
+pub(crate) fn encode_distinguished_names(out: &mut Vec<u8>, names: &[DistinguishedName]) {
+    encode_nested(out, ListLength::U16, |o| {
+        for n in names {
+            ferrotls_core::codec::encode_opaque(o, ListLength::U16, &n.0);
+        }
+    });
+}
+
+/// Writes a list of two-byte values with a two-byte length.
+pub(crate) fn encode_u16_list<'a, T: Codec<'a>>(out: &mut Vec<u8>, items: &[T]) {
+    ferrotls_core::codec::encode_vec(out, ListLength::U16, items);
+}
+
+/// `uint16` record_size_limit (RFC 8449 section 4): below 64 is
+/// illegal_parameter.
+pub(crate) fn record_size_limit(data: &[u8]) -> Result<u16, InvalidMessage> {
+    let v = body(data, "record_size_limit", u16_("record_size_limit"))?;
+    match v < 64 {
+        true => Err(InvalidMessage::IllegalValue("record_size_limit below 64")),
+        false => Ok(v),
+    }
+}
