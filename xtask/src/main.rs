@@ -1,1 +1,65 @@
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! Commands:
+//!
+//! * `fuzz list` - the fuzz targets declared in fuzz/Cargo.toml
+//! * `fuzz TARGET --seconds N [--jobs J]` - fuzz one target
+//! * `fuzz all --seconds N [--jobs J]` - fuzz every target in turn
+//! * `fuzz repro FILE --target T` - replay one saved input
+//! * `ci [--fuzz-seconds N]` - fmt check, clippy, tests, then `fuzz all`
+//!
+//! Only std is used, so that the tool builds before anything else does.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod ci;
+mod fuzz;
+mod process;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use args::Args;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  fuzz list                              list the fuzz targets
+  fuzz TARGET --seconds N [--jobs J]     fuzz one target for N seconds
+  fuzz all --seconds N [--jobs J]        fuzz every target for N seconds each
+  fuzz repro FILE --target T             replay one input (e.g. a crash artifact)
+  ci [--fuzz-seconds N]                  fmt, clippy, tests, then fuzz all (default 30 s)";
+
+fn main() -> ExitCode {
+    let mut args = Args::from_env();
+    let Some(command) = args.next_positional() else {
+        eprintln!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    let result = match command.as_str() {
+        "fuzz" => fuzz::main(&mut args),
+        "ci" => ci::main(&mut args),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,201 @@
+//! The deframer: transport bytes in, whole records out.
+//!
+//! One fixed buffer of one maximal record plus its header holds everything
+//! that has been received but not yet handed out, so a peer can never make
+//! it grow, whatever lengths it announces. Bytes may arrive split in any
+//! way (one at a time, or many records at once); a record is returned only
+//! when it is complete, and its header is checked first so that an
+//! oversized or malformed record is refused before its body is awaited.
+
+use core::fmt;
+
+use ferrotls_core::{Error, InvalidMessage};
+use zeroize::Zeroize;
+
+use crate::empty::EmptyRun;
+use crate::header::{RecordHeader, check_header, parse_header};
+use crate::{HEADER_LEN, MAX_CIPHERTEXT_TLS12};
+
+/// The buffer size: the largest record of either version, with its header.
+const BUF_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_TLS12;
+
+/// A record as it came off the wire: header checked, body still protected.
+/// The body is borrowed mutably so it can be decrypted where it lies.
+#[derive(Debug)]
+pub struct OpaqueRecord<'a> {
+    /// The checked header.
+    pub header: RecordHeader,
+    /// The fragment (`header.length` bytes).
+    pub payload: &'a mut [u8],
+}
+
+/// Reassembles records from a byte stream. See the module docs.
+pub struct Deframer {
+    buf: Box<[u8]>,
+    /// First byte not yet handed out as part of a record.
+    start: usize,
+    /// One past the last byte committed.
+    end: usize,
+    max_len: usize,
+    empty_run: EmptyRun,
+    /// A framing error is fatal: once seen it is returned for every call,
+    /// because the stream can no longer be resynchronised.
+    error: Option<Error>,
+}
+
+impl Deframer {
+    /// An empty deframer accepting records up to the TLS 1.2 ciphertext
+    /// limit, the largest any version allows, because the version is not
+    /// known before the hellos; [`Deframer::set_max_ciphertext_len`]
+    /// tightens it.
+    pub fn new() -> Self {
+        Self {
+            buf: vec![0u8; BUF_LEN].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            max_len: MAX_CIPHERTEXT_TLS12,
+            empty_run: EmptyRun::default(),
+            error: None,
+        }
+    }
+
+    /// Room to read transport bytes into; report how many were written
+    /// with [`Deframer::commit`].
+    ///
+    /// Non-empty unless a whole record is already buffered (then call
+    /// [`Deframer::next_record`] first). Unconsumed bytes are moved to the
+    /// front only when the record in progress would not otherwise fit, so
+    /// that coalesced records cost no copying.
+    pub fn spare(&mut self) -> &mut [u8] {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.start > 0 && self.buf.len() - self.end < self.missing() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Notes that `n` bytes were written at the front of [`Deframer::spare`].
+    /// A count beyond the spare room is the caller's bug; it is clamped so
+    /// that no byte outside what was written is ever treated as received.
+    pub fn commit(&mut self, n: usize) {
+        let room = self.buf.len() - self.end;
+        debug_assert!(n <= room, "commit({n}) beyond spare room {room}");
+        self.end += n.min(room);
+    }
+
+    /// Copies as much of `bytes` as fits and returns how many were taken.
+    /// Fewer than `bytes.len()` means a whole record is waiting: call
+    /// [`Deframer::next_record`] and push the rest afterwards.
+    pub fn push(&mut self, bytes: &[u8]) -> usize {
+        let mut taken = 0;
+        while taken < bytes.len() {
+            let spare = self.spare();
+            let n = spare.len().min(bytes.len() - taken);
+            if n == 0 {
+                break;
+            }
+            spare[..n].copy_from_slice(&bytes[taken..taken + n]);
+            self.commit(n);
+            taken += n;
+        }
+        taken
+    }
+
+    /// The next whole record, or `None` until more bytes arrive.
+    ///
+    /// The header is checked with [`check_header`] against the current
+    /// limit, and a run of more than
+    /// [`MAX_CONSECUTIVE_EMPTY_RECORDS`](crate::MAX_CONSECUTIVE_EMPTY_RECORDS)
+    /// empty records is refused. The record returned by the previous call
+    /// is gone once this is called.
+    pub fn next_record(&mut self) -> Result<Option<OpaqueRecord<'_>>, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let header = match parse_header(&self.buf[self.start..self.end]) {
+            Ok((_, header)) => header,
+            Err(nom::Err::Incomplete(_)) => return Ok(None),
+            Err(_) => return Err(self.fail(InvalidMessage::MissingData("record header").into())),
+        };
+        if let Err(e) = check_header(&header, self.max_len) {
+            return Err(self.fail(e));
+        }
+        let total = HEADER_LEN + usize::from(header.length);
+        if self.end - self.start < total {
+            return Ok(None);
+        }
+        if let Err(e) = self.empty_run.observe(usize::from(header.length)) {
+            return Err(self.fail(e));
+        }
+        let body = self.start + HEADER_LEN..self.start + total;
+        // The bytes stay where they are until the borrow handed out here
+        // ends; only then can `spare` reuse them.
+        self.start += total;
+        Ok(Some(OpaqueRecord {
+            header,
+            payload: &mut self.buf[body],
+        }))
+    }
+
+    /// Sets the largest record body accepted (TLSCiphertext.length, or
+    /// TLSPlaintext.length before keys are in use). Values beyond the TLS
+    /// 1.2 ciphertext limit are capped to it, which is also the buffer size.
+    pub fn set_max_ciphertext_len(&mut self, n: usize) {
+        self.max_len = n.min(MAX_CIPHERTEXT_TLS12);
+    }
+
+    /// The current limit.
+    pub fn max_ciphertext_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// Bytes received but not yet handed out as a record.
+    pub fn buffered(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Bytes still needed to complete the record at the front (the header
+    /// first). Zero when a whole record is buffered.
+    fn missing(&self) -> usize {
+        let have = self.end - self.start;
+        if have < HEADER_LEN {
+            return HEADER_LEN - have;
+        }
+        let len = u16::from_be_bytes([self.buf[self.start + 3], self.buf[self.start + 4]]);
+        (HEADER_LEN + usize::from(len)).saturating_sub(have)
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.error = Some(e.clone());
+        e
+    }
+}
+
+impl Default for Deframer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Deframer {
+    /// The buffer held decrypted plaintext; it is wiped like a secret.
+    fn drop(&mut self) {
+        self.buf.zeroize();
+    }
+}
+
+impl fmt::Debug for Deframer {
+    /// The buffer's contents (possibly decrypted plaintext) stay private.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deframer")
+            .field("buffered", &self.buffered())
+            .field("max_len", &self.max_len)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,206 @@
+//! TLS 1.3 record protection (RFC 8446 section 5.2 - 5.5).
+//!
+//! Every protected record is sent as application_data with version
+//! 0x0303; the real content type travels encrypted after the content,
+//! followed by optional zero padding. The nonce is the IV XOR the
+//! sequence number, and the additional data is the record header.
+
+use ferrotls_core::crypto::{AeadAlgorithm, AeadKey, NONCE_LEN, Secret, TAG_LEN, Tls13CipherSuite};
+use ferrotls_core::{ContentType, Error, InvalidMessage, PeerMisbehaved, ProtocolVersion};
+
+use crate::deframer::OpaqueRecord;
+use crate::empty::EmptyRun;
+use crate::header::RecordHeader;
+use crate::message::{MessageDecrypter, MessageEncrypter, PlainRecord};
+use crate::nonce::Iv;
+use crate::plaintext::{check_fragment, check_outgoing_len};
+use crate::seq::{ReadSeq, WriteSeq};
+use crate::{HEADER_LEN, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT};
+
+/// The write key and IV of a traffic secret (RFC 8446 section 7.3):
+/// `HKDF-Expand-Label(secret, "key", "", key_length)` and
+/// `HKDF-Expand-Label(secret, "iv", "", iv_length)`, both zeroized on drop.
+pub fn derive_traffic_keys(
+    suite: &Tls13CipherSuite,
+    traffic_secret: &Secret,
+) -> Result<(Secret, Secret), Error> {
+    check_aead_shape(suite.aead)?;
+    let mut key = Secret::zeroed(suite.aead.key_len());
+    if key.len() != suite.aead.key_len() {
+        return Err(Error::NotSupported("AEAD keys longer than 64 bytes"));
+    }
+    suite
+        .hkdf
+        .expand_label(traffic_secret.as_bytes(), b"key", &[], key.as_mut_bytes())?;
+    let mut iv = Secret::zeroed(NONCE_LEN);
+    suite
+        .hkdf
+        .expand_label(traffic_secret.as_bytes(), b"iv", &[], iv.as_mut_bytes())?;
+    Ok((key, iv))
+}
+
+/// Protects outgoing records with keys from `traffic_secret`.
+pub fn tls13_encrypter(
+    suite: &'static Tls13CipherSuite,
+    traffic_secret: &Secret,
+) -> Result<Box<dyn MessageEncrypter>, Error> {
+    let (key, iv) = keys(suite, traffic_secret)?;
+    Ok(Box::new(Tls13Encrypter {
+        key,
+        iv,
+        seq: WriteSeq::new(suite.confidentiality_limit),
+    }))
+}
+
+/// Opens incoming records protected with keys from `traffic_secret`.
+pub fn tls13_decrypter(
+    suite: &'static Tls13CipherSuite,
+    traffic_secret: &Secret,
+) -> Result<Box<dyn MessageDecrypter>, Error> {
+    let (key, iv) = keys(suite, traffic_secret)?;
+    Ok(Box::new(Tls13Decrypter {
+        key,
+        iv,
+        seq: ReadSeq::default(),
+        empty_run: EmptyRun::default(),
+    }))
+}
+
+fn keys(suite: &Tls13CipherSuite, secret: &Secret) -> Result<(Box<dyn AeadKey>, Iv), Error> {
+    let (key, iv_bytes) = derive_traffic_keys(suite, secret)?;
+    let key = suite.aead.new_key(key.as_bytes())?;
+    Ok((key, Iv::from_slice(iv_bytes.as_bytes())?))
+}
+
+/// The record code assumes RFC 5116 AEADs with 12-byte nonces and 16-byte
+/// tags; anything else is refused rather than mis-framed.
+pub(crate) fn check_aead_shape(aead: &dyn AeadAlgorithm) -> Result<(), Error> {
+    match (aead.nonce_len(), aead.tag_len()) {
+        (NONCE_LEN, TAG_LEN) => Ok(()),
+        _ => Err(Error::NotSupported(
+            "AEAD with a nonce other than 12 bytes or a tag other than 16 bytes",
+        )),
+    }
+}
+
+struct Tls13Encrypter {
+    key: Box<dyn AeadKey>,
+    iv: Iv,
+    seq: WriteSeq,
+}
+
+impl MessageEncrypter for Tls13Encrypter {
+    fn encrypt(
+        &mut self,
+        content_type: ContentType,
+        plaintext: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let length = check_outgoing_len(plaintext.len(), 1 + TAG_LEN)?;
+        let seq = self.seq.peek()?;
+        let header = RecordHeader::new(
+            ContentType::ApplicationData,
+            ProtocolVersion::TLSv1_2,
+            length,
+        );
+        let aad = header.encode();
+        let start = out.len();
+        out.extend_from_slice(&aad);
+        out.extend_from_slice(plaintext);
+        out.push(content_type.get());
+        let sealed = self.key.seal_in_place(
+            &self.iv.nonce_for(seq),
+            &aad,
+            &mut out[start + HEADER_LEN..],
+        );
+        match sealed {
+            Ok(tag) => {
+                out.extend_from_slice(&tag);
+                self.seq.advance();
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(start);
+                Err(e)
+            }
+        }
+    }
+
+    fn overhead(&self) -> usize {
+        HEADER_LEN + 1 + TAG_LEN
+    }
+
+    fn needs_key_update(&self) -> bool {
+        self.seq.needs_key_update()
+    }
+}
+
+struct Tls13Decrypter {
+    key: Box<dyn AeadKey>,
+    iv: Iv,
+    seq: ReadSeq,
+    empty_run: EmptyRun,
+}
+
+impl MessageDecrypter for Tls13Decrypter {
+    fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error> {
+        match rec.header.content_type {
+            ContentType::ApplicationData => {}
+            // RFC 8446 section 5: a compatibility change_cipher_spec is
+            // never protected; whether one is allowed here is the
+            // handshake's decision, so it passes through untouched.
+            ContentType::ChangeCipherSpec => {
+                return Ok(PlainRecord {
+                    content_type: ContentType::ChangeCipherSpec,
+                    payload: rec.payload,
+                });
+            }
+            other => {
+                return Err(Error::InappropriateMessage {
+                    expect_types: vec![ContentType::ApplicationData],
+                    got_type: other,
+                });
+            }
+        }
+        let payload = rec.payload;
+        if payload.len() > MAX_CIPHERTEXT_TLS13 {
+            return Err(PeerMisbehaved::RecordOverflow.into());
+        }
+        if payload.len() < TAG_LEN {
+            return Err(Error::DecryptError);
+        }
+        let seq = self.seq.peek()?;
+        let aad = rec.header.encode();
+        let len = self
+            .key
+            .open_in_place(&self.iv.nonce_for(seq), &aad, payload)
+            .map_err(|_| Error::DecryptError)?;
+        self.seq.advance();
+        let payload: &'a [u8] = payload;
+        let inner = payload.get(..len).ok_or(Error::DecryptError)?;
+        // TLSInnerPlaintext is content + type byte + padding, at most
+        // 2^14 + 1 bytes (RFC 8446 section 5.4).
+        if inner.len() > MAX_PLAINTEXT + 1 {
+            return Err(PeerMisbehaved::RecordOverflow.into());
+        }
+        let type_at =
+            inner
+                .iter()
+                .rposition(|b| *b != 0)
+                .ok_or(PeerMisbehaved::UnexpectedMessage(
+                    "protected record without a content type (all padding)",
+                ))?;
+        let content_type = ContentType::from(inner[type_at]);
+        if !matches!(
+            content_type,
+            ContentType::Handshake | ContentType::Alert | ContentType::ApplicationData
+        ) {
+            return Err(InvalidMessage::InvalidContentType.into());
+        }
+        check_fragment(content_type, type_at, &mut self.empty_run)?;
+        Ok(PlainRecord {
+            content_type,
+            payload: &inner[..type_at],
+        })
+    }
+}
