@@ -348,7 +348,7 @@ impl CertificateError {
             Self::UnknownIssuer => 20, // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
             Self::ChainTooLong => 22,  // X509_V_ERR_CERT_CHAIN_TOO_LONG
             Self::Revoked => 23,       // X509_V_ERR_CERT_REVOKED
-            Self::NotCa => 24,         // X509_V_ERR_INVALID_CA
+            Self::NotCa => 79,         // X509_V_ERR_INVALID_CA (24 before OpenSSL 3.0)
             Self::PathLenExceeded => 25, // X509_V_ERR_PATH_LENGTH_EXCEEDED
             Self::InvalidPurpose => 26, // X509_V_ERR_INVALID_PURPOSE
             Self::UnhandledCriticalExtension => 34, // X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION
@@ -358,7 +358,7 @@ impl CertificateError {
             Self::ApplicationVerificationFailure => 50, // X509_V_ERR_APPLICATION_VERIFICATION
             Self::NotValidForName => 62, // X509_V_ERR_HOSTNAME_MISMATCH
             Self::IpAddressMismatch => 64, // X509_V_ERR_IP_ADDRESS_MISMATCH
-            Self::UnsupportedSignatureAlgorithm => 1, // X509_V_ERR_UNSPECIFIED
+            Self::UnsupportedSignatureAlgorithm => 76, // X509_V_ERR_UNSUPPORTED_SIGNATURE_ALGORITHM
             Self::Other(_) => 1,
         }
     }
@@ -464,6 +464,20 @@ mod tests {
         ];
         for (e, want) in cases {
             assert_eq!(e.alert(), want, "{e}");
+        }
+    }
+
+    #[test]
+    fn p05_verify_result_codes_match_openssl_3() {
+        // Values from OpenSSL 3's x509_vfy.h.
+        for (e, code) in [
+            (CertificateError::NotCa, 79),
+            (CertificateError::UnsupportedSignatureAlgorithm, 76),
+            (CertificateError::Expired, 10),
+            (CertificateError::NotValidForName, 62),
+            (CertificateError::CaUsedAsLeaf, 37),
+        ] {
+            assert_eq!(e.verify_result_code(), code, "{e:?}");
         }
     }
 
