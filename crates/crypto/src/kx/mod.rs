@@ -200,6 +200,16 @@ mod tests {
     }
 
     #[test]
+    fn r03_key_exchange_debug_hides_the_private_key() {
+        let private = unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+        let shown = format!("{:?}", x25519_with(&private));
+        assert!(
+            shown.contains("redacted") && !shown.contains("77076d0a"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn low_order_x25519_point_is_an_invalid_share() {
         let kx = X25519.start().unwrap();
         assert_eq!(

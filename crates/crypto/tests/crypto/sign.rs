@@ -371,6 +371,30 @@ fn unsupported_keys_fail_loudly() {
         ))
     );
 
+    // A P-521 key: neither verification nor signing supports the curve.
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(
+        &signature::ECDSA_P521_SHA512_ASN1_SIGNING,
+        &SystemRandom::new(),
+    )
+    .unwrap();
+    let pair = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P521_SHA512_ASN1_SIGNING, pkcs8.as_ref())
+        .unwrap();
+    let spki = pair.public_key().as_der().unwrap();
+    let alg = SignatureScheme::ECDSA_SECP256R1_SHA256
+        .verify_algorithm(false)
+        .unwrap();
+    assert_eq!(
+        VERIFIER.verify(alg, spki.as_ref(), MESSAGE, &[0; 64]),
+        Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedSignatureAlgorithm
+        ))
+    );
+    let der = PrivateKeyDer::new(PrivateKeyFormat::Pkcs8, pkcs8.as_ref().to_vec());
+    assert!(matches!(
+        KEY_PROVIDER.load_private_key(&der).unwrap_err(),
+        Error::NotSupported(_)
+    ));
+
     // Garbage in each private key format is an InvalidKey, not a panic.
     for format in [
         PrivateKeyFormat::Pkcs8,
