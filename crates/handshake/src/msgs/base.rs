@@ -74,7 +74,10 @@ pub(crate) fn u32_<'a>(what: &'static str) -> impl FnMut(&'a [u8]) -> PResult<'a
 }
 
 /// Exactly `n` bytes.
-pub(crate) fn bytes<'a>(n: usize, what: &'static str) -> impl FnMut(&'a [u8]) -> PResult<'a, &'a [u8]> {
+pub(crate) fn bytes<'a>(
+    n: usize,
+    what: &'static str,
+) -> impl FnMut(&'a [u8]) -> PResult<'a, &'a [u8]> {
     move |i: &'a [u8]| match i.split_at_checked(n) {
         Some((head, rest)) => Ok((rest, head)),
         None => fail(InvalidMessage::MissingData(what)),

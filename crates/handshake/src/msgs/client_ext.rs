@@ -6,16 +6,15 @@ use std::collections::HashSet;
 use ferrotls_core::codec::{Codec, ListLength, encode_nested, encode_opaque, encode_vec};
 use ferrotls_core::der::DistinguishedName;
 use ferrotls_core::enums::{
-    EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
-    ServerNameType, SignatureScheme,
+    EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
+    SignatureScheme,
 };
 use ferrotls_core::error::InvalidMessage;
 
 use super::base::{PResult, Payload, codec, fail, list, opaque, u8_};
 use super::ext_codec::{
-    extension_codec,
     Extension, UnknownExtension, body, distinguished_names, empty, encode_distinguished_names,
-    encode_u16_list, named_groups, record_size_limit, signature_schemes,
+    encode_u16_list, extension_codec, named_groups, record_size_limit, signature_schemes,
 };
 use super::types::{KeyShareEntry, ProtocolName, PskBinder, PskIdentity};
 
@@ -176,13 +175,13 @@ impl ClientExtension {
         use ExtensionType as T;
         Ok(match typ {
             T::ServerName => Self::ServerName(body(data, "server_name", server_name_list)?),
-            T::SupportedVersions => Self::SupportedVersions(body(
-                data,
-                "supported_versions",
-                supported_versions,
-            )?),
+            T::SupportedVersions => {
+                Self::SupportedVersions(body(data, "supported_versions", supported_versions)?)
+            }
             T::KeyShare => Self::KeyShare(body(data, "key_share", client_shares)?),
-            T::SupportedGroups => Self::SupportedGroups(body(data, "supported_groups", named_groups)?),
+            T::SupportedGroups => {
+                Self::SupportedGroups(body(data, "supported_groups", named_groups)?)
+            }
             T::SignatureAlgorithms => {
                 Self::SignatureAlgorithms(body(data, "signature_algorithms", signature_schemes)?)
             }
@@ -199,7 +198,13 @@ impl ClientExtension {
             T::PskKeyExchangeModes => Self::PskKeyExchangeModes(body(
                 data,
                 "psk_key_exchange_modes",
-                list(ListLength::U8, 1, 255, "ke_modes", codec::<PskKeyExchangeMode>),
+                list(
+                    ListLength::U8,
+                    1,
+                    255,
+                    "ke_modes",
+                    codec::<PskKeyExchangeMode>,
+                ),
             )?),
             T::PreSharedKey => {
                 Self::PreSharedKey(body(data, "pre_shared_key", PresharedKeyOffer::parse)?)
@@ -223,7 +228,13 @@ impl ClientExtension {
             T::EcPointFormats => Self::EcPointFormats(body(
                 data,
                 "ec_point_formats",
-                list(ListLength::U8, 1, 255, "ec_point_format_list", codec::<EcPointFormat>),
+                list(
+                    ListLength::U8,
+                    1,
+                    255,
+                    "ec_point_format_list",
+                    codec::<EcPointFormat>,
+                ),
             )?),
             T::StatusRequest => Self::StatusRequest(Payload::new(data)),
             T::Padding => Self::Padding(Payload::new(data)),
@@ -288,7 +299,9 @@ fn client_shares(i: &[u8]) -> PResult<'_, Vec<KeyShareEntry>> {
     )(i)?;
     let mut groups = HashSet::new();
     if !shares.iter().all(|s| groups.insert(s.group.get())) {
-        return fail(InvalidMessage::IllegalValue("key_share group offered twice"));
+        return fail(InvalidMessage::IllegalValue(
+            "key_share group offered twice",
+        ));
     }
     Ok((rest, shares))
 }

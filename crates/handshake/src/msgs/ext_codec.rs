@@ -139,10 +139,8 @@ fn even_list<'a, T: Codec<'a>>(
     max: usize,
     what: &'static str,
 ) -> PResult<'a, Vec<T>> {
-    if let [a, b, ..] = i {
-        if (usize::from(*a) << 8 | usize::from(*b)) % 2 != 0 {
-            return fail(InvalidMessage::InvalidLength(what));
-        }
+    if i.get(1).is_some_and(|b| b % 2 != 0) {
+        return fail(InvalidMessage::InvalidLength(what));
     }
     list(ListLength::U16, min, max, what, codec::<T>)(i)
 }

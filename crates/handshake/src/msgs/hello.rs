@@ -54,8 +54,13 @@ impl ClientHelloPayload {
         if i.len() >= 2 && i[1] % 2 != 0 {
             return fail(InvalidMessage::InvalidLength("cipher_suites"));
         }
-        let (i, cipher_suites) =
-            list(ListLength::U16, 2, 0xfffe, "cipher_suites", codec::<CipherSuite>)(i)?;
+        let (i, cipher_suites) = list(
+            ListLength::U16,
+            2,
+            0xfffe,
+            "cipher_suites",
+            codec::<CipherSuite>,
+        )(i)?;
         let (i, compression_methods) = list(
             ListLength::U8,
             1,
@@ -112,7 +117,9 @@ impl ClientHelloPayload {
         super::message::encode_with_header(&mut out, HandshakeType::ClientHello, |o| {
             self.encode(o)
         });
-        let cut = self.psk().map_or(0, PresharedKeyOffer::binders_encoding_len);
+        let cut = self
+            .psk()
+            .map_or(0, PresharedKeyOffer::binders_encoding_len);
         out.truncate(out.len() - cut);
         out
     }

@@ -87,9 +87,7 @@ impl HandshakeMessage {
             Self::EncryptedExtensions(_) => T::EncryptedExtensions,
             Self::Certificate(_) | Self::CertificateTls13(_) => T::Certificate,
             Self::ServerKeyExchange(_) => T::ServerKeyExchange,
-            Self::CertificateRequest(_) | Self::CertificateRequestTls13(_) => {
-                T::CertificateRequest
-            }
+            Self::CertificateRequest(_) | Self::CertificateRequestTls13(_) => T::CertificateRequest,
             Self::ServerHelloDone => T::ServerHelloDone,
             Self::CertificateVerify(_) => T::CertificateVerify,
             Self::ClientKeyExchange(_) => T::ClientKeyExchange,
@@ -184,8 +182,9 @@ fn parse_body(
         T::ServerHelloDone => Ok((i, M::ServerHelloDone)),
         T::ClientHello => ClientHelloPayload::parse(i).map(|(r, v)| (r, M::ClientHello(v))),
         T::ServerHello => ServerHelloPayload::parse(i).map(|(r, v)| (r, M::ServerHello(v))),
-        T::NewSessionTicket if tls13 => NewSessionTicketPayloadTls13::parse(i)
-            .map(|(r, v)| (r, M::NewSessionTicketTls13(v))),
+        T::NewSessionTicket if tls13 => {
+            NewSessionTicketPayloadTls13::parse(i).map(|(r, v)| (r, M::NewSessionTicketTls13(v)))
+        }
         T::NewSessionTicket => {
             NewSessionTicketPayload::parse(i).map(|(r, v)| (r, M::NewSessionTicket(v)))
         }

@@ -9,9 +9,8 @@ use ferrotls_core::error::InvalidMessage;
 
 use super::base::{Payload, u32_};
 use super::ext_codec::{
-    extension_codec,
     Extension, UnknownExtension, body, distinguished_names, encode_distinguished_names,
-    encode_u16_list, signature_schemes,
+    encode_u16_list, extension_codec, signature_schemes,
 };
 
 /// One extension of a TLS 1.3 CertificateRequest (RFC 8446 section 4.3.2).

@@ -121,9 +121,9 @@ impl ServerExtension {
             (T::ServerName, C::ServerHello | C::EncryptedExtensions) => {
                 empty(data, "server_name").map(|()| Self::ServerNameAck)?
             }
-            (T::SupportedVersions, C::ServerHello | C::HelloRetryRequest) => Self::SupportedVersions(
-                body(data, "supported_versions", codec::<ProtocolVersion>)?,
-            ),
+            (T::SupportedVersions, C::ServerHello | C::HelloRetryRequest) => {
+                Self::SupportedVersions(body(data, "supported_versions", codec::<ProtocolVersion>)?)
+            }
             (T::KeyShare, C::ServerHello) => {
                 Self::KeyShare(body(data, "key_share", codec::<KeyShareEntry>)?)
             }
@@ -157,20 +157,24 @@ impl ServerExtension {
             (T::ExtendedMasterSecret, C::ServerHello) => {
                 empty(data, "extended_master_secret").map(|()| Self::ExtendedMasterSecret)?
             }
-            (T::RenegotiationInfo, C::ServerHello) => Self::RenegotiationInfo(Payload::new(
-                body(
-                    data,
-                    "renegotiation_info",
-                    opaque(ListLength::U8, 0, 255, "renegotiated_connection"),
-                )?,
-            )),
+            (T::RenegotiationInfo, C::ServerHello) => Self::RenegotiationInfo(Payload::new(body(
+                data,
+                "renegotiation_info",
+                opaque(ListLength::U8, 0, 255, "renegotiated_connection"),
+            )?)),
             (T::SessionTicket, C::ServerHello) => {
                 empty(data, "session_ticket").map(|()| Self::SessionTicketAck)?
             }
             (T::EcPointFormats, C::ServerHello) => Self::EcPointFormats(body(
                 data,
                 "ec_point_formats",
-                list(ListLength::U8, 1, 255, "ec_point_format_list", codec::<EcPointFormat>),
+                list(
+                    ListLength::U8,
+                    1,
+                    255,
+                    "ec_point_format_list",
+                    codec::<EcPointFormat>,
+                ),
             )?),
             (T::StatusRequest, C::ServerHello) => Self::StatusRequest(Payload::new(data)),
             (typ, ctx) if is_modelled(typ) => {

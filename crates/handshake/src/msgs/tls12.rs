@@ -96,8 +96,14 @@ impl ClientKeyExchangePayload {
     }
 
     pub(crate) fn parse(i: &[u8]) -> PResult<'_, Self> {
-        opaque(ListLength::U8, 1, 255, "ClientECDiffieHellmanPublic")(i)
-            .map(|(r, p)| (r, Self { public: Payload::new(p) }))
+        opaque(ListLength::U8, 1, 255, "ClientECDiffieHellmanPublic")(i).map(|(r, p)| {
+            (
+                r,
+                Self {
+                    public: Payload::new(p),
+                },
+            )
+        })
     }
 }
 
