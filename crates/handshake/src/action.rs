@@ -1,0 +1,124 @@
+//! What the state machines ask the record layer to do.
+//!
+//! The handshake is sans-IO: it never sends or installs anything itself.
+//! Each call appends [`Action`]s to a list, and the facade performs them in
+//! order — the order matters, because a `Send` is protected with the write
+//! keys in force at its place in the list.
+
+use core::fmt;
+
+use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls12CipherSuite, Tls13CipherSuite};
+use ferrotls_core::{CertificateDer, ContentType, NamedGroup, ProtocolVersion, SignatureScheme};
+
+/// Which end of the connection a handshake is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The side that sends ClientHello.
+    Client,
+    /// The side that answers it.
+    Server,
+}
+
+/// What the facade must do, in order.
+#[derive(Debug)]
+pub enum Action {
+    /// Frame `payload` as records of `content_type` (Handshake, Alert or
+    /// ChangeCipherSpec) and protect them with the write keys in force at
+    /// this point of the action list. A Handshake payload may hold several
+    /// whole messages.
+    Send {
+        /// The record content type.
+        content_type: ContentType,
+        /// The bytes.
+        payload: Vec<u8>,
+    },
+    /// From now on, decrypt incoming records with these keys. The facade
+    /// must first check that its `HandshakeJoiner` holds no partial message
+    /// (`is_empty()`), and fail with `PeerMisbehaved::KeyChangeWithPendingData`
+    /// otherwise: bytes received under the old keys must not be completed
+    /// by bytes under the new ones (RFC 8446 section 5.1).
+    SetReadKeys(RecordKeys),
+    /// From now on, encrypt outgoing records with these keys.
+    SetWriteKeys(RecordKeys),
+    /// The handshake finished.
+    HandshakeComplete(Box<HandshakeSummary>),
+    /// A TLS 1.3 NewSessionTicket arrived (client side).
+    SessionTicket(Box<Tls13SessionTicket>),
+}
+
+/// Keys for one direction.
+pub enum RecordKeys {
+    /// TLS 1.3: the record layer derives key and IV with
+    /// HKDF-Expand-Label(secret, "key" / "iv", "", len) (RFC 8446 section 7.3).
+    Tls13 {
+        /// The suite.
+        suite: &'static Tls13CipherSuite,
+        /// The traffic secret.
+        traffic_secret: Secret,
+    },
+    /// TLS 1.2: key and fixed IV from the key block.
+    Tls12 {
+        /// The suite.
+        suite: &'static Tls12CipherSuite,
+        /// The write key.
+        key: Secret,
+        /// The fixed IV (`fixed_iv_len` bytes).
+        iv: Secret,
+    },
+}
+
+impl fmt::Debug for RecordKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Secret's own Debug already hides the bytes; this keeps it short.
+        match self {
+            Self::Tls13 { suite, .. } => write!(f, "RecordKeys::Tls13({suite:?})"),
+            Self::Tls12 { suite, .. } => write!(f, "RecordKeys::Tls12({suite:?})"),
+        }
+    }
+}
+
+/// The negotiated parameters, for the application.
+#[derive(Debug, Clone)]
+pub struct HandshakeSummary {
+    /// The protocol version.
+    pub version: ProtocolVersion,
+    /// The cipher suite.
+    pub suite: SupportedCipherSuite,
+    /// The key exchange group.
+    pub group: Option<NamedGroup>,
+    /// The ALPN protocol agreed, if any.
+    pub alpn: Option<Vec<u8>>,
+    /// The server name: sent (client) or received (server).
+    pub sni: Option<String>,
+    /// The peer's chain, leaf first (empty if it sent none).
+    pub peer_certificates: Vec<CertificateDer>,
+    /// The scheme of the peer's CertificateVerify.
+    pub signature_scheme: Option<SignatureScheme>,
+    /// Whether a PSK resumed an earlier session (always false for now).
+    pub resumed: bool,
+    /// Whether a HelloRetryRequest was part of this handshake.
+    pub hello_retry_request: bool,
+}
+
+/// A TLS 1.3 NewSessionTicket with the PSK it stands for (RFC 8446 4.6.1).
+#[derive(Debug, Clone)]
+pub struct Tls13SessionTicket {
+    /// The suite of the connection that received it (its hash binds the PSK).
+    pub suite: &'static Tls13CipherSuite,
+    /// The opaque ticket (the PSK identity).
+    pub ticket: Vec<u8>,
+    /// The ticket nonce.
+    pub nonce: Vec<u8>,
+    /// Lifetime in seconds (at most 604800).
+    pub lifetime: u32,
+    /// The obfuscation added to the ticket age.
+    pub age_add: u32,
+    /// max_early_data_size from the early_data extension, if present.
+    pub max_early_data_size: Option<u32>,
+    /// HKDF-Expand-Label(resumption_master_secret, "resumption", nonce).
+    pub psk: Secret,
+    /// The server name the connection was made to.
+    pub server_name: Option<String>,
+    /// ALPN protocol of the connection.
+    pub alpn: Option<Vec<u8>>,
+}

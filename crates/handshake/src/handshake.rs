@@ -1,0 +1,307 @@
+//! [`Handshake`]: the public face of the state machines.
+//!
+//! It owns the current state, dispatches each message to it, and makes a
+//! failure final: once a call has failed, every later call returns the same
+//! error (SPEC R05), so a caller cannot accidentally carry on with a
+//! half-negotiated connection.
+
+use std::sync::Arc;
+
+use ferrotls_core::{
+    ApiMisuse, ContentType, Error, HandshakeType, InvalidMessage, PeerMisbehaved, ServerName,
+    UnixTime,
+};
+
+use crate::action::{Action, HandshakeSummary, Role};
+use crate::config::{ClientConfig, ServerConfig};
+use crate::tls13::client::{self, ClientState};
+use crate::tls13::server::{self, ServerState};
+use crate::tls13::traffic::Traffic;
+
+/// The handshake header: `msg_type` (1 byte) and `length` (3 bytes).
+pub(crate) const HEADER_LEN: usize = 4;
+
+/// Stray ChangeCipherSpec records tolerated in one handshake (RFC 8446
+/// Appendix D.4 needs one per side; more is a peer wasting our time).
+const MAX_CCS_IN_HANDSHAKE: u8 = 8;
+
+/// One handshake message as received: its type, its body, and all of its
+/// bytes (the transcript is hashed over exactly these).
+pub(crate) struct Message<'a> {
+    /// `msg_type`.
+    pub typ: HandshakeType,
+    /// The body after the 4-byte header.
+    pub body: &'a [u8],
+    /// Header and body.
+    pub encoded: &'a [u8],
+}
+
+impl<'a> Message<'a> {
+    /// Splits a complete message; the header's length must match exactly.
+    fn parse(encoded: &'a [u8]) -> Result<Self, Error> {
+        let Some((header, body)) = encoded.split_at_checked(HEADER_LEN) else {
+            return Err(InvalidMessage::MissingData("handshake header").into());
+        };
+        let len = u32::from_be_bytes([0, header[1], header[2], header[3]]) as usize;
+        if len != body.len() {
+            return Err(InvalidMessage::InvalidLength("handshake message length").into());
+        }
+        Ok(Self {
+            typ: HandshakeType::from(header[0]),
+            body,
+            encoded,
+        })
+    }
+
+    /// The error for a message that is not one of `expect`.
+    pub fn unexpected(&self, expect: &[HandshakeType]) -> Error {
+        Error::InappropriateHandshakeMessage {
+            expect_types: expect.to_vec(),
+            got_type: self.typ,
+        }
+    }
+}
+
+/// Encodes a handshake message: header plus `body`.
+pub(crate) fn encode_message(typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
+    if body.len() > 0x00ff_ffff {
+        return Err(Error::General("handshake message over 2^24 bytes".into()));
+    }
+    let len = (body.len() as u32).to_be_bytes();
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+    out.push(typ.get());
+    out.extend_from_slice(&len[1..]);
+    out.extend_from_slice(body);
+    Ok(out)
+}
+
+enum State {
+    Client(ClientState),
+    Server(ServerState),
+    /// A call failed; the error is kept to be returned again.
+    Failed(Error),
+    /// Only seen while a state is being moved out of `self`.
+    Poisoned,
+}
+
+/// A TLS handshake in progress or completed (then it handles the
+/// post-handshake messages: KeyUpdate, NewSessionTicket).
+pub struct Handshake {
+    role: Role,
+    state: State,
+    ccs_seen: u8,
+}
+
+impl Handshake {
+    /// Starts a client: appends the ClientHello to `out`. `server_name` is
+    /// sent as SNI (DNS names, when enabled) and given to the certificate
+    /// verifier; without one the handshake cannot verify the server and
+    /// fails here with `ApiMisuse::InvalidConfiguration`.
+    pub fn new_client(
+        config: Arc<ClientConfig>,
+        server_name: Option<ServerName>,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        let Some(server_name) = server_name else {
+            return Err(ApiMisuse::InvalidConfiguration(
+                "a server name is needed to verify the server certificate".into(),
+            )
+            .into());
+        };
+        let state = client::start(config, server_name, out)?;
+        Ok(Self {
+            role: Role::Client,
+            state: State::Client(state),
+            ccs_seen: 0,
+        })
+    }
+
+    /// Starts a server, waiting for a ClientHello. A configuration that
+    /// cannot work fails at the first message, with that error kept.
+    pub fn new_server(config: Arc<ServerConfig>) -> Self {
+        let state = match config.check() {
+            Ok(()) => State::Server(server::start(config)),
+            Err(e) => State::Failed(e),
+        };
+        Self {
+            role: Role::Server,
+            state,
+            ccs_seen: 0,
+        }
+    }
+
+    /// Handles one complete handshake message (4-byte header and body), as
+    /// reassembled by [`crate::msgs::HandshakeJoiner`].
+    pub fn handle_handshake(
+        &mut self,
+        message: &[u8],
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<(), Error> {
+        self.step(out, |state, out| {
+            let msg = Message::parse(message)?;
+            match state {
+                State::Client(s) => s.handle(&msg, now, out).map(State::Client),
+                State::Server(s) => s.handle(&msg, now, out).map(State::Server),
+                State::Failed(_) | State::Poisoned => Err(internal()),
+            }
+        })
+    }
+
+    /// A ChangeCipherSpec record (payload already checked to be `[1]`).
+    /// TLS 1.3 drops it between the first ClientHello and the peer's
+    /// Finished (RFC 8446 section 5); anywhere else it is unexpected_message.
+    pub fn handle_change_cipher_spec(&mut self, out: &mut Vec<Action>) -> Result<(), Error> {
+        let allowed = match &self.state {
+            State::Client(s) => s.accepts_change_cipher_spec(),
+            State::Server(s) => s.accepts_change_cipher_spec(),
+            State::Failed(e) => return Err(e.clone()),
+            State::Poisoned => return Err(internal()),
+        };
+        let ccs_seen = self.ccs_seen.saturating_add(1);
+        self.step(out, |state, _| {
+            if !allowed {
+                return Err(Error::InappropriateMessage {
+                    expect_types: vec![ContentType::Handshake],
+                    got_type: ContentType::ChangeCipherSpec,
+                });
+            }
+            if ccs_seen > MAX_CCS_IN_HANDSHAKE {
+                return Err(PeerMisbehaved::TooManyConsecutiveIgnoredRecords.into());
+            }
+            Ok(state)
+        })?;
+        self.ccs_seen = ccs_seen;
+        Ok(())
+    }
+
+    /// True until the handshake is complete (and after a failure).
+    pub fn is_handshaking(&self) -> bool {
+        self.traffic().is_none()
+    }
+
+    /// Client or server.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The error that ended this handshake, if one did.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The record content types acceptable now; anything else is
+    /// unexpected_message. Alerts are always acceptable.
+    pub fn acceptable_content_types(&self) -> &'static [ContentType] {
+        use ContentType::*;
+        match &self.state {
+            _ if self.traffic().is_some() => &[Handshake, ApplicationData, Alert],
+            State::Client(s) if s.accepts_change_cipher_spec() => {
+                &[Handshake, ChangeCipherSpec, Alert]
+            }
+            State::Server(s) if s.accepts_change_cipher_spec() => {
+                &[Handshake, ChangeCipherSpec, Alert]
+            }
+            State::Client(_) | State::Server(_) => &[Handshake, Alert],
+            State::Failed(_) | State::Poisoned => &[],
+        }
+    }
+
+    /// After the handshake: sends a KeyUpdate and switches to the next
+    /// write secret; `request_peer` asks the peer to update too.
+    pub fn send_key_update(
+        &mut self,
+        request_peer: bool,
+        out: &mut Vec<Action>,
+    ) -> Result<(), Error> {
+        match &mut self.state {
+            State::Failed(e) => return Err(e.clone()),
+            State::Client(ClientState::Traffic(t)) | State::Server(ServerState::Traffic(t)) => {
+                if let Err(e) = t.send_key_update(request_peer, out) {
+                    self.state = State::Failed(e.clone());
+                    return Err(e);
+                }
+                Ok(())
+            }
+            _ => Err(ApiMisuse::HandshakeNotComplete.into()),
+        }
+    }
+
+    /// RFC 8446 section 7.5 exporter (RFC 5705 interface): fills `out` with
+    /// keying material for `label` and optional `context`.
+    pub fn export_keying_material(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        match (&self.state, self.traffic()) {
+            (State::Failed(e), _) => Err(e.clone()),
+            (_, Some(t)) => t.export_keying_material(label, context, out),
+            _ => Err(ApiMisuse::HandshakeNotComplete.into()),
+        }
+    }
+
+    /// The negotiated parameters, once the handshake is complete.
+    pub fn summary(&self) -> Option<&HandshakeSummary> {
+        self.traffic().map(|t| t.summary())
+    }
+
+    fn traffic(&self) -> Option<&Traffic> {
+        match &self.state {
+            State::Client(ClientState::Traffic(t)) | State::Server(ServerState::Traffic(t)) => {
+                Some(t.as_ref())
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs `f` on the state taken by value; on error records it, drops
+    /// what `f` appended to `out` (nothing may be sent after a fatal error
+    /// but the alert), and poisons every later call with it.
+    fn step(
+        &mut self,
+        out: &mut Vec<Action>,
+        f: impl FnOnce(State, &mut Vec<Action>) -> Result<State, Error>,
+    ) -> Result<(), Error> {
+        let state = core::mem::replace(&mut self.state, State::Poisoned);
+        if let State::Failed(e) = state {
+            self.state = State::Failed(e.clone());
+            return Err(e);
+        }
+        let mark = out.len();
+        match f(state, out) {
+            Ok(next) => {
+                self.state = next;
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(mark);
+                self.state = State::Failed(e.clone());
+                Err(e)
+            }
+        }
+    }
+}
+
+impl core::fmt::Debug for Handshake {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let state = match &self.state {
+            State::Client(s) => s.name(),
+            State::Server(s) => s.name(),
+            State::Failed(_) => "Failed",
+            State::Poisoned => "Poisoned",
+        };
+        f.debug_struct("Handshake")
+            .field("role", &self.role)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+fn internal() -> Error {
+    Error::General("handshake state lost".into())
+}

@@ -1,0 +1,33 @@
+//! # ferrotls-handshake
+//!
+//! The TLS handshake, sans-IO: handshake messages in, [`Action`]s out (send
+//! these bytes, install these keys, the handshake is complete, a ticket
+//! arrived). The record layer and the transport belong to the caller (the
+//! `ferrotls` facade), which makes every handshake deterministic given the
+//! provider's randomness and the time passed in.
+//!
+//! - [`msgs`]: every handshake message and extension, with their codecs,
+//!   and [`msgs::HandshakeJoiner`] to reassemble messages from records.
+//! - [`key_schedule`] and [`transcript`]: RFC 8446 section 7 and 4.4.1.
+//! - [`Handshake`]: the client and server state machines.
+//!
+//! On any error the state machine is dead: every later call returns the
+//! same error, and the caller sends that error's `alert()` and nothing else.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod action;
+mod config;
+mod handshake;
+pub mod key_schedule;
+pub mod msgs;
+mod tls13;
+pub mod transcript;
+
+pub use action::{Action, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket};
+pub use config::{
+    CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, ServerConfig,
+};
+pub use handshake::Handshake;
+pub use msgs::HandshakeJoiner;

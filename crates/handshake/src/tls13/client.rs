@@ -1,0 +1,619 @@
+//! The TLS 1.3 client (RFC 8446 section 2, figure 1 and 2):
+//!
+//! ```text
+//! ClientHello            -->  ExpectServerHello (HelloRetryRequest: once, back to it)
+//!                             ExpectEncryptedExtensions
+//!                             ExpectCertificateOrCertReq
+//!                             ExpectCertificate (after CertificateRequest)
+//!                             ExpectCertificateVerify
+//!                             ExpectFinished
+//! [Certificate, CertificateVerify,] Finished  -->  Traffic
+//! ```
+//!
+//! Each state is a struct consumed by value: whatever it owned (key
+//! exchange, secrets) is dropped, and so zeroized, as soon as it is used.
+
+use std::sync::Arc;
+
+use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls13CipherSuite};
+use ferrotls_core::{
+    CertificateDer, Codec, ContentType, Error, HandshakeType, InvalidMessage, NamedGroup,
+    PeerIncompatible, PeerMisbehaved, ProtocolVersion, ServerName, SignatureScheme, UnixTime,
+};
+
+use super::client_hello::{self, Offer};
+use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
+use super::traffic::Traffic;
+use super::{decode, send_fake_ccs};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
+use crate::config::ClientConfig;
+use crate::handshake::{Message, encode_message};
+use crate::key_schedule::{self, KeyScheduleEarly, KeyScheduleHandshake};
+use crate::msgs::{
+    CertificatePayloadTls13, CertificateRequestPayloadTls13, DigitallySignedStruct,
+    EncryptedExtensions, ServerExtension, ServerHelloPayload,
+};
+use crate::transcript::{HandshakeHash, HandshakeHashBuffer};
+
+/// The client's states.
+pub(crate) enum ClientState {
+    ExpectServerHello(Box<ExpectServerHello>),
+    ExpectEncryptedExtensions(Box<ExpectEncryptedExtensions>),
+    ExpectCertificateOrCertReq(Box<ExpectCertificate>),
+    ExpectCertificate(Box<ExpectCertificate>),
+    ExpectCertificateVerify(Box<ExpectCertificateVerify>),
+    ExpectFinished(Box<ExpectFinished>),
+    Traffic(Box<Traffic>),
+}
+
+impl ClientState {
+    pub fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::ExpectServerHello(s) => s.handle(msg, out),
+            Self::ExpectEncryptedExtensions(s) => s.handle(msg),
+            Self::ExpectCertificateOrCertReq(s) => s.handle(msg, now, true),
+            Self::ExpectCertificate(s) => s.handle(msg, now, false),
+            Self::ExpectCertificateVerify(s) => s.handle(msg),
+            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::Traffic(mut t) => {
+                t.handle(msg, out)?;
+                Ok(Self::Traffic(t))
+            }
+        }
+    }
+
+    /// A stray ChangeCipherSpec is dropped from the first ClientHello until
+    /// the server's Finished (RFC 8446 section 5).
+    pub fn accepts_change_cipher_spec(&self) -> bool {
+        !matches!(self, Self::Traffic(_))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ExpectServerHello(_) => "ExpectServerHello",
+            Self::ExpectEncryptedExtensions(_) => "ExpectEncryptedExtensions",
+            Self::ExpectCertificateOrCertReq(_) => "ExpectCertificateOrCertReq",
+            Self::ExpectCertificate(_) => "ExpectCertificate",
+            Self::ExpectCertificateVerify(_) => "ExpectCertificateVerify",
+            Self::ExpectFinished(_) => "ExpectFinished",
+            Self::Traffic(_) => "Traffic",
+        }
+    }
+}
+
+/// Sends the first ClientHello.
+pub(crate) fn start(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    out: &mut Vec<Action>,
+) -> Result<ClientState, Error> {
+    config.check()?;
+    let (offer, encoded) = client_hello::first_hello(&config, &server_name)?;
+    let mut transcript = HandshakeHashBuffer::new();
+    transcript.add(&encoded);
+    out.push(Action::Send {
+        content_type: ContentType::Handshake,
+        payload: encoded,
+    });
+    Ok(ClientState::ExpectServerHello(Box::new(
+        ExpectServerHello {
+            shared: Shared {
+                config,
+                server_name,
+                sent_ccs: false,
+                hello_retry_request: false,
+            },
+            offer,
+            transcript: Transcript::Buffer(transcript),
+            retry: None,
+        },
+    )))
+}
+
+/// What every state carries.
+struct Shared {
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    sent_ccs: bool,
+    hello_retry_request: bool,
+}
+
+impl Shared {
+    /// The fake ChangeCipherSpec goes once, before our second flight.
+    fn maybe_send_ccs(&mut self, out: &mut Vec<Action>) {
+        if self.config.compatibility_mode && !self.sent_ccs {
+            send_fake_ccs(out);
+            self.sent_ccs = true;
+        }
+    }
+}
+
+enum Transcript {
+    Buffer(HandshakeHashBuffer),
+    Hash(HandshakeHash),
+}
+
+/// What a HelloRetryRequest fixed for the ServerHello that follows.
+struct Retry {
+    suite: &'static Tls13CipherSuite,
+    group: Option<NamedGroup>,
+}
+
+pub(crate) struct ExpectServerHello {
+    shared: Shared,
+    offer: Offer,
+    transcript: Transcript,
+    retry: Option<Retry>,
+}
+
+impl ExpectServerHello {
+    fn handle(mut self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::ServerHello {
+            return Err(msg.unexpected(&[HandshakeType::ServerHello]));
+        }
+        let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
+        self.check_version(&sh)?;
+        if sh.legacy_version != ProtocolVersion::TLSv1_2 {
+            return Err(illegal("ServerHello.legacy_version is not 0x0303"));
+        }
+        if sh.session_id != self.offer.hello.session_id {
+            return Err(illegal("legacy_session_id_echo differs from ours"));
+        }
+        let Some(suite) = self.offer.suite(&self.shared.config, sh.cipher_suite) else {
+            return Err(illegal("server chose a cipher suite we did not offer"));
+        };
+        if sh.is_hello_retry_request() {
+            return self.handle_hello_retry_request(&sh, suite, msg, out);
+        }
+        for ext in &sh.extensions {
+            match ext {
+                ServerExtension::SupportedVersions(_) | ServerExtension::KeyShare(_) => {}
+                other => return Err(unsolicited(other)),
+            }
+        }
+        if let Some(retry) = &self.retry {
+            if retry.suite.suite != suite.suite {
+                return Err(illegal("ServerHello suite differs from HelloRetryRequest"));
+            }
+        }
+        let Some(share) = sh.key_share() else {
+            return Err(PeerMisbehaved::MissingExtension("key_share").into());
+        };
+        if let Some(Retry {
+            group: Some(group), ..
+        }) = &self.retry
+        {
+            if share.group != *group {
+                return Err(illegal("key_share group differs from HelloRetryRequest"));
+            }
+        }
+        let Some(at) = self
+            .offer
+            .key_shares
+            .iter()
+            .position(|kx| kx.group() == share.group)
+        else {
+            return Err(illegal("key_share for a group we sent no share for"));
+        };
+        let kx = self.offer.key_shares.swap_remove(at);
+        let group = kx.group();
+        let shared_secret = kx.complete(share.payload.bytes())?;
+        // The other shares are dropped here, unused.
+        self.offer.key_shares.clear();
+
+        let mut transcript = match self.transcript {
+            Transcript::Buffer(b) => b.start_hash(suite.hash),
+            Transcript::Hash(h) => h,
+        };
+        transcript.add(msg.encoded);
+        let key_schedule =
+            KeyScheduleEarly::new(suite, None).into_handshake(shared_secret.as_bytes())?;
+        let hash = transcript.current_hash();
+        let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
+        let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
+        out.push(Action::SetReadKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: server_hs.clone(),
+        }));
+        Ok(ClientState::ExpectEncryptedExtensions(Box::new(
+            ExpectEncryptedExtensions {
+                hs: Handshaking {
+                    shared: self.shared,
+                    sni: self.offer.sni,
+                    suite,
+                    group,
+                    transcript,
+                    key_schedule,
+                    client_hs,
+                    server_hs,
+                    alpn: None,
+                },
+            },
+        )))
+    }
+
+    /// Version selection (RFC 8446 4.1.3, 4.2.1), including the downgrade
+    /// sentinel. A server choosing TLS 1.2 that we offered is our own
+    /// limitation, so it is `NotSupported` (internal_error) rather than a
+    /// protocol_version blamed on the peer.
+    fn check_version(&self, sh: &ServerHelloPayload) -> Result<(), Error> {
+        match sh.supported_versions() {
+            Some(ProtocolVersion::TLSv1_3) => Ok(()),
+            Some(_) => Err(illegal(
+                "supported_versions selected a version we did not offer",
+            )),
+            None => {
+                if sh.has_downgrade_sentinel() {
+                    Err(PeerMisbehaved::DowngradeDetected.into())
+                } else if sh.legacy_version == ProtocolVersion::TLSv1_2 && self.offer.offered_tls12
+                {
+                    Err(Error::NotSupported("TLS 1.2"))
+                } else {
+                    Err(PeerIncompatible::NoCommonVersion.into())
+                }
+            }
+        }
+    }
+
+    fn handle_hello_retry_request(
+        mut self,
+        hrr: &ServerHelloPayload,
+        suite: &'static Tls13CipherSuite,
+        msg: &Message<'_>,
+        out: &mut Vec<Action>,
+    ) -> Result<ClientState, Error> {
+        if self.retry.is_some() {
+            return Err(PeerMisbehaved::TooManyHelloRetryRequests.into());
+        }
+        for ext in &hrr.extensions {
+            match ext {
+                ServerExtension::SupportedVersions(_)
+                | ServerExtension::HelloRetryKeyShare(_)
+                | ServerExtension::Cookie(_) => {}
+                other => return Err(unsolicited(other)),
+            }
+        }
+        let group = hrr.requested_group();
+        let cookie = hrr.cookie();
+        if group.is_none() && cookie.is_none() {
+            return Err(illegal("HelloRetryRequest would change nothing"));
+        }
+        if let Some(group) = group {
+            if !self.offer.groups.contains(&group) {
+                return Err(illegal(
+                    "HelloRetryRequest selected a group we did not offer",
+                ));
+            }
+            if self.offer.key_shares.iter().any(|kx| kx.group() == group) {
+                return Err(illegal(
+                    "HelloRetryRequest selected a group we already sent a share for",
+                ));
+            }
+        }
+        let mut transcript = match self.transcript {
+            Transcript::Buffer(b) => b.start_hash(suite.hash),
+            Transcript::Hash(h) => h,
+        };
+        transcript.rollup_for_hrr();
+        transcript.add(msg.encoded);
+
+        let encoded =
+            client_hello::retry_hello(&self.shared.config, &mut self.offer, group, cookie)?;
+        transcript.add(&encoded);
+        self.shared.maybe_send_ccs(out);
+        out.push(Action::Send {
+            content_type: ContentType::Handshake,
+            payload: encoded,
+        });
+        self.shared.hello_retry_request = true;
+        Ok(ClientState::ExpectServerHello(Box::new(
+            ExpectServerHello {
+                shared: self.shared,
+                offer: self.offer,
+                transcript: Transcript::Hash(transcript),
+                retry: Some(Retry { suite, group }),
+            },
+        )))
+    }
+}
+
+/// The handshake once the keys are agreed.
+struct Handshaking {
+    shared: Shared,
+    sni: Option<String>,
+    suite: &'static Tls13CipherSuite,
+    group: NamedGroup,
+    transcript: HandshakeHash,
+    key_schedule: KeyScheduleHandshake,
+    client_hs: Secret,
+    server_hs: Secret,
+    alpn: Option<Vec<u8>>,
+}
+
+pub(crate) struct ExpectEncryptedExtensions {
+    hs: Handshaking,
+}
+
+impl ExpectEncryptedExtensions {
+    fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::EncryptedExtensions {
+            return Err(msg.unexpected(&[HandshakeType::EncryptedExtensions]));
+        }
+        let ee = decode(msg.body, "EncryptedExtensions", EncryptedExtensions::parse)?;
+        let config = &self.hs.shared.config;
+        for ext in &ee.0 {
+            match ext {
+                ServerExtension::ServerNameAck if self.hs.sni.is_some() => {}
+                ServerExtension::SupportedGroups(_) => {}
+                ServerExtension::RecordSizeLimit(_) if config.record_size_limit.is_some() => {}
+                ServerExtension::Alpn(p) if !config.alpn_protocols.is_empty() => {
+                    if !config.alpn_protocols.iter().any(|o| o == p.as_bytes()) {
+                        return Err(illegal("server chose an ALPN protocol we did not offer"));
+                    }
+                    self.hs.alpn = Some(p.as_bytes().to_vec());
+                }
+                other => return Err(unsolicited(other)),
+            }
+        }
+        self.hs.transcript.add(msg.encoded);
+        Ok(ClientState::ExpectCertificateOrCertReq(Box::new(
+            ExpectCertificate {
+                hs: self.hs,
+                cert_request: None,
+            },
+        )))
+    }
+}
+
+pub(crate) struct ExpectCertificate {
+    hs: Handshaking,
+    cert_request: Option<CertificateRequestPayloadTls13>,
+}
+
+impl ExpectCertificate {
+    fn handle(
+        mut self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        request_allowed: bool,
+    ) -> Result<ClientState, Error> {
+        match msg.typ {
+            HandshakeType::CertificateRequest if request_allowed => {
+                let req = decode(
+                    msg.body,
+                    "CertificateRequest",
+                    CertificateRequestPayloadTls13::parse,
+                )?;
+                if !req.context.bytes().is_empty() {
+                    return Err(illegal(
+                        "certificate_request_context not empty in handshake",
+                    ));
+                }
+                if req.sigschemes().is_none() {
+                    return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+                }
+                self.hs.transcript.add(msg.encoded);
+                self.cert_request = Some(req);
+                Ok(ClientState::ExpectCertificate(Box::new(self)))
+            }
+            HandshakeType::Certificate => {
+                let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
+                if !cert.context.bytes().is_empty() {
+                    return Err(illegal("server certificate_request_context not empty"));
+                }
+                if cert.entries.is_empty() {
+                    // RFC 8446 4.4.2.4: an empty server Certificate is decode_error.
+                    return Err(InvalidMessage::InvalidLength("empty server Certificate").into());
+                }
+                if let Some(ext) = cert.entries.iter().flat_map(|e| &e.extensions).next() {
+                    use crate::msgs::Extension;
+                    return Err(PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into());
+                }
+                let chain = cert.chain();
+                self.hs.shared.config.verifier.verify_server_cert(
+                    &chain[0],
+                    &chain[1..],
+                    &self.hs.shared.server_name,
+                    now,
+                )?;
+                self.hs.transcript.add(msg.encoded);
+                Ok(ClientState::ExpectCertificateVerify(Box::new(
+                    ExpectCertificateVerify {
+                        hs: self.hs,
+                        cert_request: self.cert_request,
+                        chain,
+                    },
+                )))
+            }
+            _ if request_allowed => Err(msg.unexpected(&[
+                HandshakeType::Certificate,
+                HandshakeType::CertificateRequest,
+            ])),
+            _ => Err(msg.unexpected(&[HandshakeType::Certificate])),
+        }
+    }
+}
+
+pub(crate) struct ExpectCertificateVerify {
+    hs: Handshaking,
+    cert_request: Option<CertificateRequestPayloadTls13>,
+    chain: Vec<CertificateDer>,
+}
+
+impl ExpectCertificateVerify {
+    fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::CertificateVerify {
+            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
+        }
+        let cv = DigitallySignedStruct::read_bytes(msg.body)?;
+        let config = &self.hs.shared.config;
+        if !config.signature_schemes.contains(&cv.scheme)
+            || !common::usable_in_tls13_certificate_verify(cv.scheme)
+        {
+            return Err(illegal("CertificateVerify scheme we did not offer"));
+        }
+        let signed =
+            common::verify_message(SERVER_VERIFY_CONTEXT, &self.hs.transcript.current_hash());
+        config.verifier.verify_tls13_signature(
+            &signed,
+            &self.chain[0],
+            cv.scheme,
+            cv.signature.bytes(),
+        )?;
+        self.hs.transcript.add(msg.encoded);
+        Ok(ClientState::ExpectFinished(Box::new(ExpectFinished {
+            hs: self.hs,
+            cert_request: self.cert_request,
+            chain: self.chain,
+            scheme: cv.scheme,
+        })))
+    }
+}
+
+pub(crate) struct ExpectFinished {
+    hs: Handshaking,
+    cert_request: Option<CertificateRequestPayloadTls13>,
+    chain: Vec<CertificateDer>,
+    scheme: SignatureScheme,
+}
+
+impl ExpectFinished {
+    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::Finished {
+            return Err(msg.unexpected(&[HandshakeType::Finished]));
+        }
+        let Self {
+            hs:
+                Handshaking {
+                    mut shared,
+                    sni,
+                    suite,
+                    group,
+                    mut transcript,
+                    key_schedule,
+                    client_hs,
+                    server_hs,
+                    alpn,
+                },
+            cert_request,
+            chain,
+            scheme,
+        } = self;
+        common::check_finished(suite, &server_hs, &transcript.current_hash(), msg.body)?;
+        transcript.add(msg.encoded);
+
+        let master = key_schedule.into_master()?;
+        let hash = transcript.current_hash();
+        let client_ap = master.client_application_traffic_secret_0(&hash)?;
+        let server_ap = master.server_application_traffic_secret_0(&hash)?;
+        let exporter = master.exporter_master_secret(&hash)?;
+
+        // Our second flight, under the client handshake traffic secret.
+        shared.maybe_send_ccs(out);
+        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: client_hs.clone(),
+        }));
+        let mut flight = Vec::new();
+        if let Some(req) = &cert_request {
+            client_auth(&shared.config, req, &mut transcript, &mut flight)?;
+        }
+        let verify_data =
+            key_schedule::finished_verify_data(suite, &client_hs, &transcript.current_hash())?;
+        let finished = encode_message(HandshakeType::Finished, verify_data.as_ref())?;
+        transcript.add(&finished);
+        flight.extend_from_slice(&finished);
+        out.push(Action::Send {
+            content_type: ContentType::Handshake,
+            payload: flight,
+        });
+        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: client_ap.clone(),
+        }));
+        out.push(Action::SetReadKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: server_ap.clone(),
+        }));
+        let resumption = master.resumption_master_secret(&transcript.current_hash())?;
+
+        let summary = HandshakeSummary {
+            version: ProtocolVersion::TLSv1_3,
+            suite: SupportedCipherSuite::Tls13(suite),
+            group: Some(group),
+            alpn,
+            sni,
+            peer_certificates: chain,
+            signature_scheme: Some(scheme),
+            resumed: false,
+            hello_retry_request: shared.hello_retry_request,
+        };
+        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        Ok(ClientState::Traffic(Box::new(Traffic {
+            role: Role::Client,
+            suite,
+            read_secret: server_ap,
+            write_secret: client_ap,
+            exporter_master_secret: exporter,
+            resumption_master_secret: resumption,
+            summary,
+        })))
+    }
+}
+
+/// The client's Certificate and (with a usable certificate) CertificateVerify
+/// (RFC 8446 4.4.2, 4.4.3). Without a certificate whose key can sign one of
+/// the requested schemes, an empty Certificate says so; the server decides
+/// whether that is fatal.
+fn client_auth(
+    config: &ClientConfig,
+    req: &CertificateRequestPayloadTls13,
+    transcript: &mut HandshakeHash,
+    flight: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let offered: Vec<SignatureScheme> = req
+        .sigschemes()
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .filter(|s| common::usable_in_tls13_certificate_verify(*s))
+        .collect();
+    let chosen = config
+        .client_auth_cert
+        .as_ref()
+        .and_then(|ck| ck.key.choose_scheme(&offered).map(|s| (ck, s)));
+    let chain = chosen
+        .as_ref()
+        .map(|(ck, _)| ck.chain.clone())
+        .unwrap_or_default();
+    let mut body = Vec::new();
+    CertificatePayloadTls13::new(req.context.bytes().to_vec(), chain).encode(&mut body);
+    let cert = encode_message(HandshakeType::Certificate, &body)?;
+    transcript.add(&cert);
+    flight.extend_from_slice(&cert);
+
+    if let Some((ck, scheme)) = chosen {
+        let signed = common::verify_message(CLIENT_VERIFY_CONTEXT, &transcript.current_hash());
+        let signature = ck.key.sign(scheme, &signed)?;
+        let mut body = Vec::new();
+        DigitallySignedStruct::new(scheme, signature).encode(&mut body);
+        let cv = encode_message(HandshakeType::CertificateVerify, &body)?;
+        transcript.add(&cv);
+        flight.extend_from_slice(&cv);
+    }
+    Ok(())
+}
+
+fn illegal(why: &'static str) -> Error {
+    PeerMisbehaved::IllegalParameter(why).into()
+}
+
+fn unsolicited(ext: &ServerExtension) -> Error {
+    use crate::msgs::Extension;
+    PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into()
+}

@@ -1,0 +1,189 @@
+//! Building the client's ClientHello, and rebuilding it after a
+//! HelloRetryRequest (RFC 8446 section 4.1.2: the second ClientHello is the
+//! first with the key share replaced and the cookie added).
+
+use ferrotls_core::crypto::{ActiveKeyExchange, SupportedCipherSuite};
+use ferrotls_core::enums::{Compression, PskKeyExchangeMode};
+use ferrotls_core::{CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersion, ServerName};
+
+use crate::config::ClientConfig;
+use crate::handshake::encode_message;
+use crate::msgs::{
+    ClientExtension, ClientHelloPayload, KeyShareEntry, Payload, ProtocolName, Random, SessionId,
+};
+
+/// What the client offered, kept to check the server's answers against.
+pub(crate) struct Offer {
+    /// The ClientHello as last sent (for the retry).
+    pub hello: ClientHelloPayload,
+    /// Groups in supported_groups: usable with the provider, config order.
+    pub groups: Vec<NamedGroup>,
+    /// Our key exchanges in progress, one per key share sent.
+    pub key_shares: Vec<Box<dyn ActiveKeyExchange>>,
+    /// The SNI value sent, if any.
+    pub sni: Option<String>,
+    /// Whether TLS 1.2 was offered next to TLS 1.3.
+    pub offered_tls12: bool,
+}
+
+impl Offer {
+    /// The TLS 1.3 suite `id`, if we offered it.
+    pub fn suite(
+        &self,
+        config: &ClientConfig,
+        id: CipherSuite,
+    ) -> Option<&'static ferrotls_core::crypto::Tls13CipherSuite> {
+        if !self.hello.cipher_suites.contains(&id) {
+            return None;
+        }
+        match config.provider.suite(id) {
+            Some(SupportedCipherSuite::Tls13(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Makes the first ClientHello; returns the offer and the encoded message.
+pub(crate) fn first_hello(
+    config: &ClientConfig,
+    server_name: &ServerName,
+) -> Result<(Offer, Vec<u8>), Error> {
+    let provider = config.provider;
+    let mut random = [0u8; 32];
+    provider.random.fill(&mut random)?;
+    // Compatibility mode: a fresh random session id makes the handshake
+    // look like a TLS 1.2 resumption to middleboxes (Appendix D.4).
+    let session_id = if config.compatibility_mode {
+        let mut id = [0u8; 32];
+        provider.random.fill(&mut id)?;
+        SessionId::new(&id).ok_or_else(|| Error::General("session id".into()))?
+    } else {
+        SessionId::EMPTY
+    };
+
+    let mut groups: Vec<NamedGroup> = Vec::new();
+    for g in &config.groups {
+        if provider.kx_group(*g).is_some() && !groups.contains(g) {
+            groups.push(*g);
+        }
+    }
+    let mut key_shares = Vec::new();
+    for g in groups.iter().take(config.key_share_count.max(1)) {
+        if let Some(kx) = provider.kx_group(*g) {
+            key_shares.push(kx.start()?);
+        }
+    }
+
+    let offered_tls12 = config.versions.contains(&ProtocolVersion::TLSv1_2);
+    let cipher_suites: Vec<CipherSuite> = config
+        .cipher_suites
+        .iter()
+        .copied()
+        .filter(|id| match provider.suite(*id) {
+            Some(SupportedCipherSuite::Tls13(_)) => true,
+            Some(SupportedCipherSuite::Tls12(_)) => offered_tls12,
+            None => false,
+        })
+        .collect();
+
+    let sni = match (config.enable_sni, server_name.sni()) {
+        (true, Some(name)) => Some(name.to_owned()),
+        _ => None,
+    };
+
+    let mut versions = vec![ProtocolVersion::TLSv1_3];
+    if offered_tls12 {
+        versions.push(ProtocolVersion::TLSv1_2);
+    }
+
+    let mut exts = Vec::new();
+    if let Some(name) = &sni {
+        exts.push(ClientExtension::ServerName(name.clone()));
+    }
+    exts.push(ClientExtension::SupportedGroups(groups.clone()));
+    exts.push(ClientExtension::SignatureAlgorithms(
+        config.signature_schemes.clone(),
+    ));
+    if !config.alpn_protocols.is_empty() {
+        exts.push(ClientExtension::Alpn(
+            config
+                .alpn_protocols
+                .iter()
+                .map(|p| ProtocolName(p.clone()))
+                .collect(),
+        ));
+    }
+    if let Some(limit) = config.record_size_limit {
+        exts.push(ClientExtension::RecordSizeLimit(limit));
+    }
+    exts.push(ClientExtension::SupportedVersions(versions));
+    // psk_dhe_ke lets the server send tickets (RFC 8446 4.2.9); no PSK is
+    // offered yet.
+    exts.push(ClientExtension::PskKeyExchangeModes(vec![
+        PskKeyExchangeMode::PskDheKe,
+    ]));
+    exts.push(ClientExtension::KeyShare(share_entries(&key_shares)));
+
+    let hello = ClientHelloPayload {
+        client_version: ProtocolVersion::TLSv1_2,
+        random: Random(random),
+        session_id,
+        cipher_suites,
+        compression_methods: vec![Compression::Null],
+        extensions: exts,
+    };
+    let encoded = encode_hello(&hello)?;
+    Ok((
+        Offer {
+            hello,
+            groups,
+            key_shares,
+            sni,
+            offered_tls12,
+        },
+        encoded,
+    ))
+}
+
+/// Rewrites the offer for a HelloRetryRequest: a new share for `group`
+/// (when asked) and the `cookie` (when given). Returns the encoded message.
+pub(crate) fn retry_hello(
+    config: &ClientConfig,
+    offer: &mut Offer,
+    group: Option<NamedGroup>,
+    cookie: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
+    if let Some(group) = group {
+        let kx = config
+            .provider
+            .kx_group(group)
+            .ok_or_else(|| Error::General("offered group vanished".into()))?;
+        offer.key_shares = vec![kx.start()?];
+        let entries = share_entries(&offer.key_shares);
+        for e in &mut offer.hello.extensions {
+            if let ClientExtension::KeyShare(v) = e {
+                *v = entries.clone();
+            }
+        }
+    }
+    if let Some(cookie) = cookie {
+        offer
+            .hello
+            .extensions
+            .push(ClientExtension::Cookie(Payload::new(cookie)));
+    }
+    encode_hello(&offer.hello)
+}
+
+fn share_entries(shares: &[Box<dyn ActiveKeyExchange>]) -> Vec<KeyShareEntry> {
+    shares
+        .iter()
+        .map(|kx| KeyShareEntry::new(kx.group(), kx.pub_key()))
+        .collect()
+}
+
+fn encode_hello(hello: &ClientHelloPayload) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    hello.encode(&mut body);
+    encode_message(HandshakeType::ClientHello, &body)
+}

@@ -1,0 +1,484 @@
+//! The TLS 1.3 server (RFC 8446 section 2):
+//!
+//! ```text
+//! ExpectClientHello  --> (HelloRetryRequest, back to ExpectClientHello once)
+//!                    --> ServerHello, {EncryptedExtensions, [CertificateRequest,]
+//!                        Certificate, CertificateVerify, Finished}
+//! ExpectCertificate, ExpectCertificateVerify (client authentication only)
+//! ExpectFinished     --> Traffic
+//! ```
+//!
+//! Negotiation (version, suite, group, signature scheme, ALPN) lives in
+//! `server_hello.rs`; this file is the sequence of states.
+
+use std::sync::Arc;
+
+use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls13CipherSuite};
+use ferrotls_core::enums::Compression;
+use ferrotls_core::{
+    CertificateDer, Codec, ContentType, Error, HandshakeType, NamedGroup, PeerMisbehaved,
+    ProtocolVersion, SignatureScheme, UnixTime,
+};
+
+use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
+use super::server_hello::{self, Negotiated};
+use super::traffic::Traffic;
+use super::{decode, send_fake_ccs};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
+use crate::config::ServerConfig;
+use crate::handshake::{Message, encode_message};
+use crate::key_schedule::{self, KeyScheduleEarly};
+use crate::msgs::{
+    CertReqExtension, CertificatePayloadTls13, CertificateRequestPayloadTls13, ClientHelloPayload,
+    DigitallySignedStruct, EncryptedExtensions, Extension, HELLO_RETRY_REQUEST_RANDOM,
+    KeyShareEntry, ProtocolName, Random, ServerExtension, ServerHelloPayload, SessionId,
+};
+use crate::transcript::{HandshakeHash, HandshakeHashBuffer};
+
+/// The server's states.
+pub(crate) enum ServerState {
+    ExpectClientHello(Box<ExpectClientHello>),
+    ExpectCertificate(Box<ExpectCertificate>),
+    ExpectCertificateVerify(Box<ExpectCertificateVerify>),
+    ExpectFinished(Box<ExpectFinished>),
+    Traffic(Box<Traffic>),
+}
+
+impl ServerState {
+    pub fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::ExpectClientHello(s) => s.handle(msg, out),
+            Self::ExpectCertificate(s) => s.handle(msg, now),
+            Self::ExpectCertificateVerify(s) => s.handle(msg),
+            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::Traffic(mut t) => {
+                t.handle(msg, out)?;
+                Ok(Self::Traffic(t))
+            }
+        }
+    }
+
+    /// A stray ChangeCipherSpec is dropped after the first ClientHello and
+    /// until the client's Finished (RFC 8446 section 5).
+    pub fn accepts_change_cipher_spec(&self) -> bool {
+        match self {
+            Self::ExpectClientHello(s) => s.retry.is_some(),
+            Self::Traffic(_) => false,
+            _ => true,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ExpectClientHello(_) => "ExpectClientHello",
+            Self::ExpectCertificate(_) => "ExpectCertificate",
+            Self::ExpectCertificateVerify(_) => "ExpectCertificateVerify",
+            Self::ExpectFinished(_) => "ExpectFinished",
+            Self::Traffic(_) => "Traffic",
+        }
+    }
+}
+
+/// A server waiting for the first ClientHello.
+pub(crate) fn start(config: Arc<ServerConfig>) -> ServerState {
+    ServerState::ExpectClientHello(Box::new(ExpectClientHello {
+        config,
+        retry: None,
+    }))
+}
+
+/// What a HelloRetryRequest fixed for the second ClientHello.
+struct Retry {
+    suite: &'static Tls13CipherSuite,
+    group: NamedGroup,
+    session_id: SessionId,
+    transcript: HandshakeHash,
+    sent_ccs: bool,
+}
+
+pub(crate) struct ExpectClientHello {
+    config: Arc<ServerConfig>,
+    retry: Option<Retry>,
+}
+
+impl ExpectClientHello {
+    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::ClientHello {
+            return Err(msg.unexpected(&[HandshakeType::ClientHello]));
+        }
+        let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
+        let retry = self
+            .retry
+            .as_ref()
+            .map(|r| (r.suite, r.group, r.session_id));
+        let mut neg = server_hello::negotiate(&self.config, &ch, retry)?;
+        match neg.share.take() {
+            Some(share) => self.complete_hello(msg, &ch, neg, share, out),
+            None => self.send_hello_retry_request(msg, &ch, neg, out),
+        }
+    }
+
+    fn send_hello_retry_request(
+        self,
+        msg: &Message<'_>,
+        ch: &ClientHelloPayload,
+        neg: Negotiated,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
+        let mut transcript = HandshakeHashBuffer::new();
+        transcript.add(msg.encoded);
+        let mut transcript = transcript.start_hash(neg.suite.hash);
+        transcript.rollup_for_hrr();
+        let hrr = ServerHelloPayload {
+            legacy_version: ProtocolVersion::TLSv1_2,
+            random: Random(HELLO_RETRY_REQUEST_RANDOM),
+            session_id: ch.session_id,
+            cipher_suite: neg.suite.suite,
+            compression_method: Compression::Null,
+            extensions: vec![
+                ServerExtension::HelloRetryKeyShare(neg.group),
+                ServerExtension::SupportedVersions(ProtocolVersion::TLSv1_3),
+            ],
+        };
+        let mut body = Vec::new();
+        hrr.encode(&mut body);
+        let encoded = encode_message(HandshakeType::ServerHello, &body)?;
+        transcript.add(&encoded);
+        out.push(Action::Send {
+            content_type: ContentType::Handshake,
+            payload: encoded,
+        });
+        let sent_ccs = !ch.session_id.is_empty();
+        if sent_ccs {
+            send_fake_ccs(out);
+        }
+        Ok(ServerState::ExpectClientHello(Box::new(Self {
+            config: self.config,
+            retry: Some(Retry {
+                suite: neg.suite,
+                group: neg.group,
+                session_id: ch.session_id,
+                transcript,
+                sent_ccs,
+            }),
+        })))
+    }
+
+    fn complete_hello(
+        self,
+        msg: &Message<'_>,
+        ch: &ClientHelloPayload,
+        neg: Negotiated,
+        share: KeyShareEntry,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
+        let config = self.config;
+        let suite = neg.suite;
+        let kx = config
+            .provider
+            .kx_group(neg.group)
+            .ok_or_else(|| Error::General("negotiated group vanished".into()))?
+            .start_and_complete(share.payload.bytes())?;
+
+        let mut random = [0u8; 32];
+        config.provider.random.fill(&mut random)?;
+        let sh = ServerHelloPayload {
+            legacy_version: ProtocolVersion::TLSv1_2,
+            random: Random(random),
+            session_id: ch.session_id,
+            cipher_suite: suite.suite,
+            compression_method: Compression::Null,
+            extensions: vec![
+                ServerExtension::KeyShare(KeyShareEntry::new(neg.group, kx.pub_key.clone())),
+                ServerExtension::SupportedVersions(ProtocolVersion::TLSv1_3),
+            ],
+        };
+        let mut body = Vec::new();
+        sh.encode(&mut body);
+        let sh_encoded = encode_message(HandshakeType::ServerHello, &body)?;
+
+        let (mut transcript, sent_ccs) = match self.retry {
+            Some(r) => (r.transcript, r.sent_ccs),
+            None => (HandshakeHashBuffer::new().start_hash(suite.hash), false),
+        };
+        transcript.add(msg.encoded);
+        transcript.add(&sh_encoded);
+        let key_schedule =
+            KeyScheduleEarly::new(suite, None).into_handshake(kx.secret.as_bytes())?;
+        let hash = transcript.current_hash();
+        let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
+        let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
+
+        out.push(Action::Send {
+            content_type: ContentType::Handshake,
+            payload: sh_encoded,
+        });
+        if !ch.session_id.is_empty() && !sent_ccs {
+            send_fake_ccs(out);
+        }
+        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: server_hs.clone(),
+        }));
+
+        let mut flight = Vec::new();
+        let mut add = |transcript: &mut HandshakeHash, typ, body: &[u8]| -> Result<(), Error> {
+            let m = encode_message(typ, body)?;
+            transcript.add(&m);
+            flight.extend_from_slice(&m);
+            Ok(())
+        };
+
+        let mut body = Vec::new();
+        encrypted_extensions(&config, ch, &neg).encode(&mut body);
+        add(&mut transcript, HandshakeType::EncryptedExtensions, &body)?;
+
+        let client_schemes = match &config.client_verifier {
+            Some(v) if v.offer_client_auth() => {
+                let schemes = v.supported_verify_schemes();
+                let mut exts = vec![CertReqExtension::SignatureAlgorithms(schemes.clone())];
+                let roots = v.root_hint_subjects();
+                if !roots.is_empty() {
+                    exts.push(CertReqExtension::CertificateAuthorities(roots.to_vec()));
+                }
+                let req = CertificateRequestPayloadTls13 {
+                    context: Default::default(),
+                    extensions: exts,
+                };
+                let mut body = Vec::new();
+                req.encode(&mut body);
+                add(&mut transcript, HandshakeType::CertificateRequest, &body)?;
+                Some(schemes)
+            }
+            _ => None,
+        };
+
+        let mut body = Vec::new();
+        CertificatePayloadTls13::new(Vec::new(), config.cert.chain.clone()).encode(&mut body);
+        add(&mut transcript, HandshakeType::Certificate, &body)?;
+
+        let signed = common::verify_message(SERVER_VERIFY_CONTEXT, &transcript.current_hash());
+        let signature = config.cert.key.sign(neg.scheme, &signed)?;
+        let body = DigitallySignedStruct::new(neg.scheme, signature).get_encoding();
+        add(&mut transcript, HandshakeType::CertificateVerify, &body)?;
+
+        let verify_data =
+            key_schedule::finished_verify_data(suite, &server_hs, &transcript.current_hash())?;
+        add(
+            &mut transcript,
+            HandshakeType::Finished,
+            verify_data.as_ref(),
+        )?;
+        out.push(Action::Send {
+            content_type: ContentType::Handshake,
+            payload: flight,
+        });
+
+        let master = key_schedule.into_master()?;
+        let hash = transcript.current_hash();
+        let client_ap = master.client_application_traffic_secret_0(&hash)?;
+        let server_ap = master.server_application_traffic_secret_0(&hash)?;
+        let exporter = master.exporter_master_secret(&hash)?;
+        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: server_ap.clone(),
+        }));
+        out.push(Action::SetReadKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: client_hs.clone(),
+        }));
+
+        let hs = Handshaking {
+            config,
+            suite,
+            transcript,
+            master,
+            client_hs,
+            client_ap,
+            server_ap,
+            exporter,
+            summary: HandshakeSummary {
+                version: ProtocolVersion::TLSv1_3,
+                suite: SupportedCipherSuite::Tls13(suite),
+                group: Some(neg.group),
+                alpn: neg.alpn,
+                sni: ch.sni().map(str::to_owned),
+                peer_certificates: Vec::new(),
+                signature_scheme: None,
+                resumed: false,
+                hello_retry_request: neg.after_retry,
+            },
+        };
+        Ok(match client_schemes {
+            Some(schemes) => {
+                ServerState::ExpectCertificate(Box::new(ExpectCertificate { hs, schemes }))
+            }
+            None => ServerState::ExpectFinished(Box::new(ExpectFinished { hs })),
+        })
+    }
+}
+
+/// EncryptedExtensions: supported_groups (if configured), record_size_limit
+/// (if both sides have one), the SNI acknowledgement (RFC 6066 section 3),
+/// ALPN.
+fn encrypted_extensions(
+    config: &ServerConfig,
+    ch: &ClientHelloPayload,
+    neg: &Negotiated,
+) -> EncryptedExtensions {
+    let mut exts = Vec::new();
+    if config.send_supported_groups {
+        exts.push(ServerExtension::SupportedGroups(config.groups.clone()));
+    }
+    if let (Some(_), Some(limit)) = (ch.record_size_limit(), config.record_size_limit) {
+        exts.push(ServerExtension::RecordSizeLimit(limit));
+    }
+    if ch.sni().is_some() {
+        exts.push(ServerExtension::ServerNameAck);
+    }
+    if let Some(p) = &neg.alpn {
+        exts.push(ServerExtension::Alpn(ProtocolName(p.clone())));
+    }
+    EncryptedExtensions(exts)
+}
+
+/// The handshake after the server's flight.
+struct Handshaking {
+    config: Arc<ServerConfig>,
+    suite: &'static Tls13CipherSuite,
+    transcript: HandshakeHash,
+    master: key_schedule::KeyScheduleMaster,
+    client_hs: Secret,
+    client_ap: Secret,
+    server_ap: Secret,
+    exporter: Secret,
+    summary: HandshakeSummary,
+}
+
+pub(crate) struct ExpectCertificate {
+    hs: Handshaking,
+    /// What our CertificateRequest allowed.
+    schemes: Vec<SignatureScheme>,
+}
+
+impl ExpectCertificate {
+    fn handle(mut self, msg: &Message<'_>, now: UnixTime) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::Certificate {
+            return Err(msg.unexpected(&[HandshakeType::Certificate]));
+        }
+        let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
+        if !cert.context.bytes().is_empty() {
+            return Err(illegal("certificate_request_context differs from ours"));
+        }
+        if let Some(ext) = cert.entries.iter().flat_map(|e| &e.extensions).next() {
+            return Err(PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into());
+        }
+        let Some(verifier) = self.hs.config.client_verifier.clone() else {
+            return Err(Error::General("client verifier vanished".into()));
+        };
+        self.hs.transcript.add(msg.encoded);
+        let chain = cert.chain();
+        let Some((end_entity, intermediates)) = chain.split_first() else {
+            if verifier.client_auth_mandatory() {
+                return Err(Error::NoCertificatesPresented);
+            }
+            return Ok(ServerState::ExpectFinished(Box::new(ExpectFinished {
+                hs: self.hs,
+            })));
+        };
+        verifier.verify_client_cert(end_entity, intermediates, now)?;
+        Ok(ServerState::ExpectCertificateVerify(Box::new(
+            ExpectCertificateVerify {
+                hs: self.hs,
+                schemes: self.schemes,
+                chain,
+            },
+        )))
+    }
+}
+
+pub(crate) struct ExpectCertificateVerify {
+    hs: Handshaking,
+    schemes: Vec<SignatureScheme>,
+    chain: Vec<CertificateDer>,
+}
+
+impl ExpectCertificateVerify {
+    fn handle(mut self, msg: &Message<'_>) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::CertificateVerify {
+            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
+        }
+        let cv = DigitallySignedStruct::read_bytes(msg.body)?;
+        if !self.schemes.contains(&cv.scheme)
+            || !common::usable_in_tls13_certificate_verify(cv.scheme)
+        {
+            return Err(illegal("CertificateVerify scheme we did not offer"));
+        }
+        let Some(verifier) = self.hs.config.client_verifier.clone() else {
+            return Err(Error::General("client verifier vanished".into()));
+        };
+        let signed =
+            common::verify_message(CLIENT_VERIFY_CONTEXT, &self.hs.transcript.current_hash());
+        verifier.verify_tls13_signature(
+            &signed,
+            &self.chain[0],
+            cv.scheme,
+            cv.signature.bytes(),
+        )?;
+        self.hs.transcript.add(msg.encoded);
+        self.hs.summary.peer_certificates = self.chain;
+        self.hs.summary.signature_scheme = Some(cv.scheme);
+        Ok(ServerState::ExpectFinished(Box::new(ExpectFinished {
+            hs: self.hs,
+        })))
+    }
+}
+
+pub(crate) struct ExpectFinished {
+    hs: Handshaking,
+}
+
+impl ExpectFinished {
+    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::Finished {
+            return Err(msg.unexpected(&[HandshakeType::Finished]));
+        }
+        let Handshaking {
+            suite,
+            mut transcript,
+            master,
+            client_hs,
+            client_ap,
+            server_ap,
+            exporter,
+            summary,
+            ..
+        } = self.hs;
+        common::check_finished(suite, &client_hs, &transcript.current_hash(), msg.body)?;
+        transcript.add(msg.encoded);
+        let resumption = master.resumption_master_secret(&transcript.current_hash())?;
+        out.push(Action::SetReadKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: client_ap.clone(),
+        }));
+        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        Ok(ServerState::Traffic(Box::new(Traffic {
+            role: Role::Server,
+            suite,
+            read_secret: client_ap,
+            write_secret: server_ap,
+            exporter_master_secret: exporter,
+            resumption_master_secret: resumption,
+            summary,
+        })))
+    }
+}
+
+fn illegal(why: &'static str) -> Error {
+    PeerMisbehaved::IllegalParameter(why).into()
+}
