@@ -72,7 +72,8 @@ impl<'a> Cert<'a> {
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, CertificateError> {
         let (rest, x509) =
             X509Certificate::from_der(der).map_err(|_| CertificateError::BadEncoding)?;
-        if !rest.is_empty() {
+        let tbs = crate::der::certificate_outer(der).ok_or(CertificateError::BadEncoding)?;
+        if !rest.is_empty() || tbs != x509.tbs_certificate.as_ref() {
             return Err(CertificateError::BadEncoding);
         }
         // The signed and unsigned copies of the algorithm must agree

@@ -96,7 +96,10 @@ pub fn verify_chain(
     if leaf.eku.is_some_and(|e| !e.allows(options.purpose)) {
         return Err(CertificateError::InvalidPurpose);
     }
-    if leaf.key_usage.is_some_and(|k| k & KU_DIGITAL_SIGNATURE == 0) {
+    if leaf
+        .key_usage
+        .is_some_and(|k| k & KU_DIGITAL_SIGNATURE == 0)
+    {
         return Err(CertificateError::InvalidPurpose);
     }
     if let Some(name) = server_name {
@@ -111,6 +114,37 @@ pub fn verify_chain(
         out.push(anchor.cert().clone());
     }
     Ok(out)
+}
+
+/// Checks only that `issuer`'s key made `cert`'s signature (nothing about
+/// names, validity or constraints). For tools, and for checking that a
+/// root is really self-signed (pass it twice).
+pub fn verify_signed_by(
+    cert: &CertificateDer,
+    issuer: &CertificateDer,
+    provider: &CryptoProvider,
+) -> Result<(), CertificateError> {
+    let child = Cert::parse(cert.as_bytes())?;
+    let parent = Cert::parse(issuer.as_bytes())?;
+    signature_check(provider, &child, parent.spki())
+}
+
+fn signature_check(
+    provider: &CryptoProvider,
+    child: &Cert<'_>,
+    issuer_spki: &[u8],
+) -> Result<(), CertificateError> {
+    let (alg, sig) = child.signature()?;
+    match provider
+        .signature_verifier
+        .verify(alg, issuer_spki, child.tbs(), sig)
+    {
+        Ok(()) => Ok(()),
+        Err(Error::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithm)) => {
+            Err(CertificateError::UnsupportedSignatureAlgorithm)
+        }
+        Err(_) => Err(CertificateError::BadSignature),
+    }
 }
 
 /// Extracts the SubjectPublicKeyInfo of a certificate, for handshake
@@ -182,8 +216,7 @@ impl<'s, 'a> Search<'s, 'a> {
         }
 
         for (i, cand) in self.inters.iter().enumerate() {
-            if cand.subject() != child.issuer() || path.contains(&i) || cand.der == self.leaf.der
-            {
+            if cand.subject() != child.issuer() || path.contains(&i) || cand.der == self.leaf.der {
                 continue;
             }
             if path.len() >= self.options.max_depth {
@@ -267,7 +300,11 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// A CA's constraints apply to every certificate below it: the leaf
     /// always, intermediates unless self-issued (RFC 5280 section 6.1.3 (b)).
-    fn check_constraints(&self, path: &[usize], nc: &NameConstraints) -> Result<(), CertificateError> {
+    fn check_constraints(
+        &self,
+        path: &[usize],
+        nc: &NameConstraints,
+    ) -> Result<(), CertificateError> {
         nc.check(self.leaf)?;
         for &i in path {
             let c = &self.inters[i];
@@ -278,19 +315,13 @@ impl<'s, 'a> Search<'s, 'a> {
         Ok(())
     }
 
-    fn check_signature(&self, child: &Cert<'a>, issuer_spki: &[u8]) -> Result<(), CertificateError> {
-        let (alg, sig) = child.signature()?;
+    fn check_signature(
+        &self,
+        child: &Cert<'a>,
+        issuer_spki: &[u8],
+    ) -> Result<(), CertificateError> {
+        child.signature()?;
         Self::spend(&self.signatures_left, "signature")?;
-        match self
-            .provider
-            .signature_verifier
-            .verify(alg, issuer_spki, child.tbs(), sig)
-        {
-            Ok(()) => Ok(()),
-            Err(Error::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithm)) => {
-                Err(CertificateError::UnsupportedSignatureAlgorithm)
-            }
-            Err(_) => Err(CertificateError::BadSignature),
-        }
+        signature_check(self.provider, child, issuer_spki)
     }
 }

@@ -81,15 +81,18 @@ fn dns_within(name: &str, base: &str) -> bool {
     if let Some(dot_base) = base.strip_prefix('.') {
         return name.ends_with(base) && name.len() > dot_base.len() + 1;
     }
-    name == base
-        || (name.ends_with(base) && name.as_bytes()[name.len() - base.len() - 1] == b'.')
+    name == base || (name.ends_with(base) && name.as_bytes()[name.len() - base.len() - 1] == b'.')
 }
 
 /// Could a wildcard SAN `*.parent` stand for some name inside `base`?
 /// Needed for excluded subtrees: `*.example.com` must not slip past an
 /// excluded `bad.example.com`.
 fn wildcard_overlaps(name: &str, base: &str) -> bool {
-    let Some(parent) = name.to_ascii_lowercase().strip_prefix("*.").map(str::to_owned) else {
+    let Some(parent) = name
+        .to_ascii_lowercase()
+        .strip_prefix("*.")
+        .map(str::to_owned)
+    else {
         return false;
     };
     let base = base.trim_start_matches('.');
@@ -110,9 +113,10 @@ fn ip_within(ip: &[u8], addr: &[u8], mask: &[u8]) -> bool {
 
 fn directory_within(subject: &[Rdn], base: &[Rdn]) -> bool {
     base.len() <= subject.len()
-        && base.iter().zip(subject).all(|(b, s)| {
-            b.len() == s.len() && b.iter().all(|atv| s.contains(atv))
-        })
+        && base
+            .iter()
+            .zip(subject)
+            .all(|(b, s)| b.len() == s.len() && b.iter().all(|atv| s.contains(atv)))
 }
 
 impl NameConstraints {
@@ -136,11 +140,7 @@ impl NameConstraints {
     /// Checks the names of one certificate below the constraining CA.
     pub(crate) fn check(&self, cert: &Cert<'_>) -> Result<(), CertificateError> {
         let subject = rdns(&cert.x509.tbs_certificate.subject);
-        let all = self
-            .permitted
-            .iter()
-            .flatten()
-            .chain(self.excluded.iter());
+        let all = self.permitted.iter().flatten().chain(self.excluded.iter());
         for t in all {
             let unsupported = match t {
                 Subtree::Email => cert.other_sans.email,
@@ -215,7 +215,9 @@ impl NameConstraints {
         {
             return Err(violation);
         }
-        if !dirs.is_empty() && !subject.is_empty() && !dirs.iter().any(|b| directory_within(&subject, b))
+        if !dirs.is_empty()
+            && !subject.is_empty()
+            && !dirs.iter().any(|b| directory_within(&subject, b))
         {
             return Err(violation);
         }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ferrotls_core::{CertificateDer, Error, PrivateKeyDer, PrivateKeyFormat};
 
+use crate::der::der_tlv;
 use crate::pem::{PemBlock, parse_pem, wipe};
 
 const CERTIFICATE: &str = "CERTIFICATE";
@@ -109,28 +110,6 @@ pub fn load_private_key_file(path: impl AsRef<Path>) -> Result<PrivateKeyDer, Er
     r
 }
 
-/// Reads one DER header: (tag, contents, rest). Only what key sniffing needs.
-fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let len = rest[..n]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        (len, &rest[n..])
-    };
-    if rest.len() < len {
-        return None;
-    }
-    Some((tag, &rest[..len], &rest[len..]))
-}
-
 fn sniff_key_format(der: &[u8]) -> Option<PrivateKeyFormat> {
     let (tag, body, trailing) = der_tlv(der)?;
     if tag != 0x30 || !trailing.is_empty() {
@@ -162,14 +141,24 @@ mod tests {
         assert_eq!(sniff_key_format(&pkcs8), Some(PrivateKeyFormat::Pkcs8));
         assert_eq!(sniff_key_format(&pkcs1), Some(PrivateKeyFormat::Pkcs1));
         assert_eq!(sniff_key_format(&sec1), Some(PrivateKeyFormat::Sec1));
-        for bad in [&[][..], &[0x30], &[0x30, 0x05, 0x02], &pkcs1[..7], &[0x04, 0x00]] {
+        for bad in [
+            &[][..],
+            &[0x30],
+            &[0x30, 0x05, 0x02],
+            &pkcs1[..7],
+            &[0x04, 0x00],
+        ] {
             assert_eq!(sniff_key_format(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn der_detection() {
-        assert!(looks_like_der(&[0x30, 0x81, 0x01, 0x00]));
+        let mut long = vec![0x30, 0x81, 0x80];
+        long.extend([0u8; 0x80]);
+        assert!(looks_like_der(&long));
+        // Non-minimal length: not DER.
+        assert!(!looks_like_der(&[0x30, 0x81, 0x01, 0x00]));
         assert!(looks_like_der(&[0x30, 0x00]));
         assert!(!looks_like_der(&[0x30, 0x82, 0x01, 0x00]));
         assert!(!looks_like_der(b"-----BEGIN CERTIFICATE-----"));

@@ -73,7 +73,9 @@ const DASHES: &[u8] = b"-----";
 
 /// Splits `input` into lines without their `\n` / `\r\n` endings.
 fn lines(input: &[u8]) -> impl Iterator<Item = &[u8]> {
-    input.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+    input
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
 fn trim(line: &[u8]) -> &[u8] {
@@ -83,7 +85,11 @@ fn trim(line: &[u8]) -> &[u8] {
 fn boundary_label<'a>(line: &'a [u8], prefix: &[u8]) -> Result<&'a str, PemError> {
     let rest = line.strip_prefix(prefix).ok_or(PemError::BadBoundary)?;
     let label = rest.strip_suffix(DASHES).ok_or(PemError::BadBoundary)?;
-    if label.is_empty() || label.iter().any(|&b| !(0x20..0x7f).contains(&b) || b == b'-') {
+    if label.is_empty()
+        || label
+            .iter()
+            .any(|&b| !(0x20..0x7f).contains(&b) || b == b'-')
+    {
         return Err(PemError::BadBoundary);
     }
     core::str::from_utf8(label).map_err(|_| PemError::BadBoundary)
@@ -240,8 +246,14 @@ mod tests {
                     -----BEGIN B C-----\r\nZg==\r\n-----END B C-----\n";
         let blocks = parse_pem(two).unwrap();
         assert_eq!(blocks.len(), 2);
-        assert_eq!((blocks[0].label.as_str(), &blocks[0].data[..]), ("A", &b"foo"[..]));
-        assert_eq!((blocks[1].label.as_str(), &blocks[1].data[..]), ("B C", &b"f"[..]));
+        assert_eq!(
+            (blocks[0].label.as_str(), &blocks[0].data[..]),
+            ("A", &b"foo"[..])
+        );
+        assert_eq!(
+            (blocks[1].label.as_str(), &blocks[1].data[..]),
+            ("B C", &b"f"[..])
+        );
         assert!(format!("{:?}", blocks[0]).contains("3 bytes"));
 
         assert_eq!(

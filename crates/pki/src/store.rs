@@ -125,7 +125,11 @@ impl RootCertStore {
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_cert_file_name))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_cert_file_name)
+            })
             .collect();
         paths.sort();
         let mut stats = LoadStats::default();
@@ -153,6 +157,9 @@ impl RootCertStore {
                 }
             },
         };
+        if certs.is_empty() {
+            stats.skipped += 1;
+        }
         for der in certs {
             match self.add(&der) {
                 Ok(true) => stats.added += 1,
@@ -252,7 +259,14 @@ mod tests {
         for ok in ["5ad8a5d6.0", "5AD8A5D6.12", "a.pem", "b.CRT", "c.cer"] {
             assert!(is_cert_file_name(ok), "{ok}");
         }
-        for bad in ["5ad8a5d6", "5ad8a5d.0", "5ad8a5dz.0", "5ad8a5d6.r0", "README", "x.key"] {
+        for bad in [
+            "5ad8a5d6",
+            "5ad8a5d.0",
+            "5ad8a5dz.0",
+            "5ad8a5d6.r0",
+            "README",
+            "x.key",
+        ] {
             assert!(!is_cert_file_name(bad), "{bad}");
         }
     }

@@ -25,7 +25,9 @@ pub struct CertificateSummary {
 }
 
 /// Parses `cert` for display.
-pub fn parse_certificate_summary(cert: &CertificateDer) -> Result<CertificateSummary, CertificateError> {
+pub fn parse_certificate_summary(
+    cert: &CertificateDer,
+) -> Result<CertificateSummary, CertificateError> {
     let c = Cert::parse(cert.as_bytes())?;
     let tbs = &c.x509.tbs_certificate;
     Ok(CertificateSummary {

@@ -8,8 +8,7 @@ use ferrotls_core::verify::{
     ServerCertVerifier,
 };
 use ferrotls_core::{
-    CertificateDer, DistinguishedName, Error, PeerMisbehaved, ServerName, SignatureScheme,
-    UnixTime,
+    CertificateDer, DistinguishedName, Error, PeerMisbehaved, ServerName, SignatureScheme, UnixTime,
 };
 
 use crate::cert::KeyPurpose;
@@ -47,7 +46,9 @@ pub fn verify_handshake_signature(
     }
     let alg = scheme
         .verify_algorithm(tls13)
-        .ok_or(PeerMisbehaved::IllegalParameter("signature scheme not offered"))?;
+        .ok_or(PeerMisbehaved::IllegalParameter(
+            "signature scheme not offered",
+        ))?;
     if tls13 && alg.kind == SignatureKind::RsaPkcs1 {
         return Err(PeerMisbehaved::IllegalParameter("RSA PKCS#1 signature in TLS 1.3").into());
     }
