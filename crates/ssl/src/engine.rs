@@ -1,0 +1,676 @@
+//! The one engine under both APIs: record layer + handshake + buffers.
+//!
+//! Every public operation of [`Ssl`](crate::Ssl) is a method here that
+//! returns a [`Step`]: `Ok(value)` or a [`Stop`] saying why the call must
+//! return early. The int-returning OpenSSL names and the `Result` methods
+//! are thin translations of the same `Step`, so the two can never disagree.
+//!
+//! Output is never produced twice: protected bytes go into `out` once and
+//! stay there until the transport accepted them, so a call that stopped on
+//! a would-block resumes by draining `out` (SPEC S04), and a retried write
+//! never re-encrypts (S10).
+
+use std::sync::Arc;
+
+use ferrotls_core::{
+    AlertDescription, AlertLevel, ContentType, Error, InvalidMessage, PeerMisbehaved,
+    ProtocolVersion,
+};
+use ferrotls_handshake::msgs::HandshakeJoiner;
+use ferrotls_handshake::{
+    Action, Handshake, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket,
+};
+use ferrotls_record::{
+    Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT, MessageDecrypter,
+    MessageEncrypter,
+};
+
+use crate::context::SslContext;
+use crate::error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library};
+use crate::modes::Mode;
+use crate::transport::Transport;
+use crate::verify::{VerifyResultCell, VerifySettings, X509_V_OK};
+
+/// Why a call returns before it finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The transport would block; `WANT_READ` or `WANT_WRITE`.
+    Want(ErrorCode),
+    /// The peer's close_notify was received.
+    ZeroReturn,
+    /// The transport ended without close_notify (queue entry made).
+    Eof,
+    /// A transport I/O error (queue entry made).
+    Syscall,
+    /// A protocol failure or API misuse (queue entry made).
+    Ssl,
+}
+
+impl Stop {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Self::Want(c) => c,
+            Self::ZeroReturn => ErrorCode::ZeroReturn,
+            Self::Eof | Self::Syscall => ErrorCode::Syscall,
+            Self::Ssl => ErrorCode::Ssl,
+        }
+    }
+}
+
+/// The result of one engine step.
+pub(crate) type Step<T> = Result<T, Stop>;
+
+/// What one incoming record turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Got {
+    /// Application data (possibly empty) was appended to the read buffer.
+    AppData,
+    /// Handshake messages were processed (post-handshake: ticket, KeyUpdate).
+    Handshake,
+    /// A ChangeCipherSpec was ignored (TLS 1.3 compatibility mode).
+    Ccs,
+    /// The peer's close_notify.
+    CloseNotify,
+    /// A warning alert that is ignored (user_canceled).
+    IgnoredAlert,
+}
+
+/// The record as classified while the deframer's buffer is borrowed.
+enum Incoming {
+    Handshake,
+    AppData,
+    Ccs,
+    Alert(AlertLevel, AlertDescription),
+}
+
+/// A write that stopped on a would-block and must be retried (S10).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PendingWrite {
+    /// Address of the caller's buffer at the first attempt.
+    pub ptr: usize,
+    /// Length of the caller's buffer at the first attempt.
+    pub len: usize,
+    /// Bytes of it already encrypted into `out` (never encrypted again).
+    pub encrypted: usize,
+}
+
+/// Largest number of session tickets kept: a server sending many must not
+/// grow a client without bound.
+const MAX_TICKETS: usize = 8;
+/// Consecutive ignored alerts tolerated (a peer flooding warnings is
+/// wasting our time; RFC 8446 section 6 leaves the limit to us).
+const MAX_IGNORED_ALERTS: u32 = 16;
+/// OpenSSL's default `max_cert_list` plus the header: the largest
+/// handshake message accepted.
+pub(crate) const MAX_HANDSHAKE_MESSAGE: usize = 100 * 1024 + 4;
+
+pub(crate) struct Engine {
+    pub ctx: SslContext,
+    pub role: Option<Role>,
+    /// SNI to send (`SSL_set_tlsext_host_name`).
+    pub sni: Option<String>,
+    /// Name the certificate must match (`SSL_set1_host`).
+    pub verify_host: Option<String>,
+    pub verify: VerifySettings,
+    pub verify_result: VerifyResultCell,
+    pub mode: Mode,
+    pub alpn: Vec<Vec<u8>>,
+    pub max_fragment: usize,
+    pub(crate) hs: Option<Handshake>,
+    joiner: HandshakeJoiner,
+    deframer: Option<Deframer>,
+    max_ciphertext: usize,
+    decrypter: Box<dyn MessageDecrypter>,
+    encrypter: Box<dyn MessageEncrypter>,
+    out: Vec<u8>,
+    out_pos: usize,
+    needs_flush: bool,
+    pub(crate) app_in: Vec<u8>,
+    pub(crate) app_pos: usize,
+    pub(crate) pending_write: Option<PendingWrite>,
+    pub(crate) summary: Option<HandshakeSummary>,
+    pub(crate) tickets: Vec<Tls13SessionTicket>,
+    fatal: Option<Error>,
+    /// The code `get_error` reports for a return value <= 0.
+    pub(crate) last: ErrorCode,
+    /// The cause of the last failure, for the `Result` methods.
+    pub(crate) last_cause: Option<ErrorCause>,
+    pub(crate) shutdown_sent: bool,
+    pub(crate) shutdown_received: bool,
+    pub(crate) queue: ErrorQueue,
+    actions: Vec<Action>,
+    ignored_alerts: u32,
+}
+
+impl Engine {
+    pub fn new(ctx: SslContext) -> Self {
+        let inner = &ctx.inner;
+        Self {
+            role: None,
+            sni: None,
+            verify_host: None,
+            verify: inner.verify.clone(),
+            verify_result: Arc::new(std::sync::Mutex::new(X509_V_OK)),
+            mode: inner.mode,
+            alpn: inner.alpn.clone(),
+            max_fragment: MAX_PLAINTEXT,
+            hs: None,
+            joiner: HandshakeJoiner::new(MAX_HANDSHAKE_MESSAGE),
+            deframer: None,
+            max_ciphertext: MAX_CIPHERTEXT_TLS12,
+            decrypter: ferrotls_record::plaintext_decrypter(),
+            encrypter: ferrotls_record::plaintext_encrypter(),
+            out: Vec::new(),
+            out_pos: 0,
+            needs_flush: false,
+            app_in: Vec::new(),
+            app_pos: 0,
+            pending_write: None,
+            summary: None,
+            tickets: Vec::new(),
+            fatal: None,
+            last: ErrorCode::None,
+            last_cause: None,
+            shutdown_sent: false,
+            shutdown_received: false,
+            queue: ErrorQueue::default(),
+            actions: Vec::new(),
+            ignored_alerts: 0,
+            ctx,
+        }
+    }
+
+    /// True once the handshake completed.
+    pub fn is_init_finished(&self) -> bool {
+        self.hs.as_ref().is_some_and(|h| !h.is_handshaking())
+    }
+
+    /// The negotiated version, once known.
+    pub fn negotiated_version(&self) -> Option<ProtocolVersion> {
+        self.summary.as_ref().map(|s| s.version)
+    }
+
+    /// Output bytes not yet accepted by the transport.
+    pub fn pending_output(&self) -> usize {
+        self.out.len() - self.out_pos
+    }
+
+    /// Bytes received but not yet turned into records.
+    pub fn buffered_input(&self) -> usize {
+        self.deframer.as_ref().map_or(0, Deframer::buffered)
+    }
+
+    /// The sticky error, if the connection failed.
+    pub fn fatal_error(&self) -> Option<&Error> {
+        self.fatal.as_ref()
+    }
+
+    // ---- failure bookkeeping -------------------------------------------
+
+    fn entry(
+        &mut self,
+        library: Library,
+        reason: Option<Error>,
+        alert: Option<AlertRecord>,
+        location: &'static str,
+        text: String,
+    ) {
+        self.queue.push(ErrorEntry {
+            library,
+            reason,
+            alert,
+            location,
+            text,
+        });
+    }
+
+    /// A fatal protocol error: send its alert (if any) under the current
+    /// write keys, record it, and make it sticky (SPEC R05).
+    pub fn fail(&mut self, t: &mut dyn Transport, err: Error, location: &'static str) -> Stop {
+        if self.fatal.is_some() {
+            return self.refuse_dead(location);
+        }
+        let alert = match &err {
+            Error::AlertReceived(d) => Some(AlertRecord {
+                description: *d,
+                sent: false,
+            }),
+            other => other.alert().map(|d| {
+                self.queue_alert(AlertLevel::Fatal, d);
+                AlertRecord {
+                    description: d,
+                    sent: true,
+                }
+            }),
+        };
+        let library = match err {
+            Error::InvalidCertificate(_) => Library::X509,
+            _ => Library::Ssl,
+        };
+        self.entry(library, Some(err.clone()), alert, location, err.to_string());
+        self.last_cause = Some(ErrorCause::Tls(err.clone()));
+        self.fatal = Some(err);
+        self.pending_write = None;
+        // Best effort: the alert goes out now if the transport takes it;
+        // otherwise it stays queued and a later call may flush it. Nothing
+        // else is ever added after it.
+        let _ = self.flush_out(t);
+        Stop::Ssl
+    }
+
+    /// A misuse of the API: recorded, nothing sent, connection unharmed.
+    pub fn misuse(&mut self, err: Error, location: &'static str) -> Stop {
+        self.entry(
+            Library::Ssl,
+            Some(err.clone()),
+            None,
+            location,
+            err.to_string(),
+        );
+        self.last_cause = Some(ErrorCause::Tls(err));
+        Stop::Ssl
+    }
+
+    /// Any call on a failed connection: the same error again.
+    pub fn refuse_dead(&mut self, location: &'static str) -> Stop {
+        let err = self
+            .fatal
+            .clone()
+            .unwrap_or_else(|| ferrotls_core::ApiMisuse::ConnectionFailed.into());
+        self.entry(
+            Library::Ssl,
+            Some(err.clone()),
+            None,
+            location,
+            format!("connection already failed: {err}"),
+        );
+        self.last_cause = Some(ErrorCause::Tls(err));
+        Stop::Ssl
+    }
+
+    /// Fails at once if the connection is dead.
+    pub fn check_alive(&mut self, location: &'static str) -> Step<()> {
+        if self.fatal.is_some() {
+            return Err(self.refuse_dead(location));
+        }
+        Ok(())
+    }
+
+    fn io_stop(&mut self, err: ferrotls_bio::BioError, location: &'static str) -> Stop {
+        use ferrotls_bio::{BioError, Retry};
+        match err {
+            BioError::WouldBlock(Retry::Read) => Stop::Want(ErrorCode::WantRead),
+            BioError::WouldBlock(_) => Stop::Want(ErrorCode::WantWrite),
+            BioError::Eof => {
+                self.entry(
+                    Library::Ssl,
+                    None,
+                    None,
+                    location,
+                    "unexpected eof while reading".into(),
+                );
+                self.last_cause = Some(ErrorCause::UnexpectedEof);
+                Stop::Eof
+            }
+            BioError::Io(e) => {
+                self.entry(Library::Sys, None, None, location, e.to_string());
+                self.last_cause = Some(ErrorCause::Io(e));
+                Stop::Syscall
+            }
+        }
+    }
+
+    // ---- output --------------------------------------------------------
+
+    /// Protects `payload` as records of `content_type` into `out`.
+    fn send_plain(&mut self, content_type: ContentType, payload: &[u8]) -> Result<(), Error> {
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
+        for chunk in payload.chunks(self.max_fragment.max(1)) {
+            self.encrypter.encrypt(content_type, chunk, &mut self.out)?;
+        }
+        Ok(())
+    }
+
+    /// Protects one application-data record.
+    pub fn send_app_record(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.send_plain(ContentType::ApplicationData, data)
+    }
+
+    /// Queues an alert record; an encryption failure here has nobody left
+    /// to report to, so the alert is simply not sent.
+    pub fn queue_alert(&mut self, level: AlertLevel, desc: AlertDescription) {
+        let _ = self.send_plain(ContentType::Alert, &[u8::from(level), u8::from(desc)]);
+    }
+
+    /// Hands `out` to the transport until it is empty, then flushes the
+    /// transport (a buffering BIO holds the flight until then).
+    pub fn flush_out(&mut self, t: &mut dyn Transport) -> Step<()> {
+        while self.out_pos < self.out.len() {
+            match t.write(&self.out[self.out_pos..]) {
+                Ok(0) => {
+                    let e = std::io::Error::from(std::io::ErrorKind::WriteZero);
+                    return Err(self.io_stop(ferrotls_bio::BioError::Io(e), "write"));
+                }
+                Ok(n) => {
+                    self.out_pos += n;
+                    self.needs_flush = true;
+                }
+                Err(e) => return Err(self.io_stop(e, "write")),
+            }
+        }
+        if self.needs_flush {
+            if let Err(e) = t.flush() {
+                return Err(self.io_stop(e, "flush"));
+            }
+            self.needs_flush = false;
+        }
+        self.out.clear();
+        self.out_pos = 0;
+        if self.mode.contains(Mode::RELEASE_BUFFERS) {
+            self.out = Vec::new();
+        }
+        Ok(())
+    }
+
+    // ---- input ---------------------------------------------------------
+
+    /// Reads, decrypts and dispatches one record.
+    pub fn read_record(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<Got> {
+        loop {
+            let max = self.max_ciphertext;
+            let deframer = self.deframer.get_or_insert_with(|| {
+                let mut d = Deframer::new();
+                d.set_max_ciphertext_len(max);
+                d
+            });
+            let handshaking = self.hs.as_ref().is_none_or(Handshake::is_handshaking);
+            let discard_app = self.shutdown_sent;
+            let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
+                Err(e) => Err(e),
+                Ok(None) => Ok(None),
+                Ok(Some(rec)) => match self.decrypter.decrypt(rec) {
+                    Err(e) => Err(e),
+                    Ok(plain) => classify(
+                        plain.content_type,
+                        plain.payload,
+                        handshaking,
+                        discard_app,
+                        &mut self.joiner,
+                        &mut self.app_in,
+                    )
+                    .map(Some),
+                },
+            };
+            match classified {
+                Err(e) => return Err(self.fail(t, e, location)),
+                Ok(Some(inc)) => return self.dispatch(t, inc, location),
+                Ok(None) => self.fill(t, location)?,
+            }
+        }
+    }
+
+    /// Reads transport bytes into the deframer.
+    fn fill(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<()> {
+        let Some(deframer) = self.deframer.as_mut() else {
+            return Ok(());
+        };
+        let spare = deframer.spare();
+        if spare.is_empty() {
+            let e = Error::General("record buffer full without a whole record".into());
+            return Err(self.fail(t, e, location));
+        }
+        match t.read(spare) {
+            Ok(n) => {
+                deframer.commit(n);
+                Ok(())
+            }
+            Err(e) => Err(self.io_stop(e, location)),
+        }
+    }
+
+    fn dispatch(
+        &mut self,
+        t: &mut dyn Transport,
+        inc: Incoming,
+        location: &'static str,
+    ) -> Step<Got> {
+        match inc {
+            Incoming::AppData => {
+                self.ignored_alerts = 0;
+                Ok(Got::AppData)
+            }
+            Incoming::Handshake => {
+                self.ignored_alerts = 0;
+                while let Some(msg) = self.joiner.next_message() {
+                    let now = self.ctx.now();
+                    let Some(hs) = self.hs.as_mut() else {
+                        let e = Error::General("handshake record before the handshake".into());
+                        return Err(self.fail(t, e, location));
+                    };
+                    let r = hs.handle_handshake(&msg, now, &mut self.actions);
+                    if let Err(e) = r.and_then(|()| self.apply_actions()) {
+                        return Err(self.fail(t, e, location));
+                    }
+                }
+                Ok(Got::Handshake)
+            }
+            Incoming::Ccs => {
+                let r = match self.hs.as_mut() {
+                    Some(hs) => hs.handle_change_cipher_spec(&mut self.actions),
+                    None => Err(unexpected(ContentType::ChangeCipherSpec)),
+                };
+                if let Err(e) = r.and_then(|()| self.apply_actions()) {
+                    return Err(self.fail(t, e, location));
+                }
+                Ok(Got::Ccs)
+            }
+            Incoming::Alert(level, desc) => {
+                if desc == AlertDescription::CloseNotify {
+                    self.shutdown_received = true;
+                    return Ok(Got::CloseNotify);
+                }
+                let tls12 = self.negotiated_version() == Some(ProtocolVersion::TLSv1_2);
+                // RFC 8446 6.2: in TLS 1.3 every alert but close_notify and
+                // user_canceled is fatal whatever its level.
+                let ignorable = level == AlertLevel::Warning
+                    && (desc == AlertDescription::UserCanceled || tls12);
+                if ignorable {
+                    self.ignored_alerts += 1;
+                    if self.ignored_alerts > MAX_IGNORED_ALERTS {
+                        let e = PeerMisbehaved::TooManyConsecutiveIgnoredRecords.into();
+                        return Err(self.fail(t, e, location));
+                    }
+                    return Ok(Got::IgnoredAlert);
+                }
+                Err(self.fail(t, Error::AlertReceived(desc), location))
+            }
+        }
+    }
+
+    /// Adds actions produced outside `self.actions` (handshake start).
+    pub fn push_actions(&mut self, actions: Vec<Action>) {
+        self.actions.extend(actions);
+    }
+
+    /// Performs the handshake's actions in order.
+    pub fn apply_actions(&mut self) -> Result<(), Error> {
+        let mut actions = std::mem::take(&mut self.actions);
+        let mut result = Ok(());
+        for action in actions.drain(..) {
+            result = self.apply(action);
+            if result.is_err() {
+                break;
+            }
+        }
+        actions.clear();
+        self.actions = actions;
+        result
+    }
+
+    fn apply(&mut self, action: Action) -> Result<(), Error> {
+        match action {
+            Action::Send {
+                content_type,
+                payload,
+            } => self.send_plain(content_type, &payload),
+            Action::SetReadKeys(keys) => {
+                if !self.joiner.is_empty() {
+                    return Err(PeerMisbehaved::KeyChangeWithPendingData.into());
+                }
+                let (dec, max) = match keys {
+                    RecordKeys::Tls13 {
+                        suite,
+                        traffic_secret,
+                    } => (
+                        ferrotls_record::tls13_decrypter(suite, &traffic_secret)?,
+                        MAX_CIPHERTEXT_TLS13,
+                    ),
+                    RecordKeys::Tls12 { suite, key, iv } => (
+                        ferrotls_record::tls12_decrypter(suite, key.as_bytes(), iv.as_bytes())?,
+                        MAX_CIPHERTEXT_TLS12,
+                    ),
+                };
+                self.decrypter = dec;
+                self.max_ciphertext = max;
+                if let Some(d) = self.deframer.as_mut() {
+                    d.set_max_ciphertext_len(max);
+                }
+                Ok(())
+            }
+            Action::SetWriteKeys(keys) => {
+                self.encrypter = match keys {
+                    RecordKeys::Tls13 {
+                        suite,
+                        traffic_secret,
+                    } => ferrotls_record::tls13_encrypter(suite, &traffic_secret)?,
+                    RecordKeys::Tls12 { suite, key, iv } => {
+                        ferrotls_record::tls12_encrypter(suite, key.as_bytes(), iv.as_bytes())?
+                    }
+                };
+                Ok(())
+            }
+            Action::HandshakeComplete(summary) => {
+                self.summary = Some(*summary);
+                Ok(())
+            }
+            Action::SessionTicket(ticket) => {
+                if self.tickets.len() == MAX_TICKETS {
+                    self.tickets.remove(0);
+                }
+                self.tickets.push(*ticket);
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts a KeyUpdate when the write key nears its usage limit
+    /// (RFC 8446 section 5.5), before the next record is protected.
+    pub fn key_update_if_due(&mut self) -> Result<(), Error> {
+        if !self.encrypter.needs_key_update() {
+            return Ok(());
+        }
+        self.key_update(false)
+    }
+
+    /// `SSL_key_update`: sends a KeyUpdate now (queued in `out`).
+    pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        let Some(hs) = self.hs.as_mut() else {
+            return Err(ferrotls_core::ApiMisuse::HandshakeNotComplete.into());
+        };
+        hs.send_key_update(request_peer, &mut self.actions)?;
+        self.apply_actions()
+    }
+
+    /// Frees idle buffers under `MODE_RELEASE_BUFFERS`.
+    pub fn release_idle_buffers(&mut self) {
+        if !self.mode.contains(Mode::RELEASE_BUFFERS) {
+            return;
+        }
+        if self.deframer.as_ref().is_some_and(|d| d.buffered() == 0) {
+            self.deframer = None;
+        }
+        if self.app_pos == self.app_in.len() {
+            self.app_in = Vec::new();
+            self.app_pos = 0;
+        }
+        if self.out_pos == self.out.len() {
+            self.out = Vec::new();
+            self.out_pos = 0;
+        }
+    }
+
+    /// True if a deframer buffer currently exists (for RELEASE_BUFFERS tests).
+    pub fn has_record_buffer(&self) -> bool {
+        self.deframer.is_some()
+    }
+
+    /// Whether the engine holds any output capacity (RELEASE_BUFFERS).
+    pub fn out_capacity(&self) -> usize {
+        self.out.capacity()
+    }
+}
+
+fn unexpected(got: ContentType) -> Error {
+    Error::InappropriateMessage {
+        expect_types: vec![ContentType::Handshake],
+        got_type: got,
+    }
+}
+
+/// Checks a decrypted record's type and copies what must outlive the
+/// deframer's buffer (handshake bytes into the joiner, application data
+/// into the read buffer).
+fn classify(
+    content_type: ContentType,
+    payload: &[u8],
+    handshaking: bool,
+    discard_app: bool,
+    joiner: &mut HandshakeJoiner,
+    app_in: &mut Vec<u8>,
+) -> Result<Incoming, Error> {
+    match content_type {
+        ContentType::Handshake => {
+            joiner.push(payload)?;
+            Ok(Incoming::Handshake)
+        }
+        ContentType::ApplicationData => {
+            if handshaking {
+                return Err(unexpected(ContentType::ApplicationData));
+            }
+            if !joiner.is_empty() {
+                // RFC 8446 5.1: handshake messages must not be interleaved
+                // with other record types.
+                return Err(PeerMisbehaved::UnexpectedMessage(
+                    "application data inside a fragmented handshake message",
+                )
+                .into());
+            }
+            // After we sent close_notify, data the peer still sends is
+            // discarded (as OpenSSL does while waiting for its close_notify).
+            if !discard_app {
+                app_in.extend_from_slice(payload);
+            }
+            Ok(Incoming::AppData)
+        }
+        ContentType::Alert => {
+            let [level, desc] = payload else {
+                return Err(InvalidMessage::MalformedAlert.into());
+            };
+            let level = AlertLevel::from(*level);
+            if !matches!(level, AlertLevel::Warning | AlertLevel::Fatal) {
+                return Err(InvalidMessage::MalformedAlert.into());
+            }
+            Ok(Incoming::Alert(level, AlertDescription::from(*desc)))
+        }
+        ContentType::ChangeCipherSpec => {
+            if payload != [1] {
+                return Err(InvalidMessage::InvalidCcs.into());
+            }
+            Ok(Incoming::Ccs)
+        }
+        other => Err(unexpected(other)),
+    }
+}

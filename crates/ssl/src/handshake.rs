@@ -1,0 +1,214 @@
+//! Starting and driving the handshake: building the per-connection
+//! handshake configuration from the context, and the
+//! `SSL_do_handshake` loop (flush our flight, read the peer's, repeat).
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use ferrotls_core::verify::{ClientCertVerifier, ServerCertVerifier};
+use ferrotls_core::{ApiMisuse, CipherSuite, Error, ServerName};
+use ferrotls_handshake::{CertifiedKey, ClientConfig, Handshake, Role, ServerConfig};
+
+use crate::engine::{Engine, Got, Step};
+use crate::modes::VerifyMode;
+use crate::transport::Transport;
+use crate::verify::{PkiContext, PolicyClientVerifier, PolicyServerVerifier};
+
+impl Engine {
+    /// `SSL_do_handshake`: runs the handshake until it completes or a call
+    /// on the transport would block.
+    pub fn do_handshake(&mut self, t: &mut dyn Transport) -> Step<()> {
+        self.check_alive("handshake")?;
+        self.start_handshake(t)?;
+        loop {
+            self.flush_out(t)?;
+            if self.is_init_finished() {
+                self.release_idle_buffers();
+                return Ok(());
+            }
+            match self.read_record(t, "handshake")? {
+                Got::CloseNotify => {
+                    // S06: the handshake was shut down in a controlled way.
+                    return Err(crate::engine::Stop::ZeroReturn);
+                }
+                Got::AppData | Got::Handshake | Got::Ccs | Got::IgnoredAlert => {}
+            }
+        }
+    }
+
+    /// Creates the handshake state on the first call.
+    fn start_handshake(&mut self, t: &mut dyn Transport) -> Step<()> {
+        if self.hs.is_some() {
+            return Ok(());
+        }
+        let Some(role) = self.role else {
+            return Err(self.misuse(ApiMisuse::NoRoleSet.into(), "handshake"));
+        };
+        let started = match role {
+            Role::Client => self.client_config().and_then(|(config, name)| {
+                let mut actions = Vec::new();
+                let hs = Handshake::new_client(Arc::new(config), Some(name), &mut actions)?;
+                Ok((hs, actions))
+            }),
+            Role::Server => self
+                .server_config()
+                .map(|config| (Handshake::new_server(Arc::new(config)), Vec::new())),
+        };
+        match started {
+            Ok((hs, actions)) => {
+                self.hs = Some(hs);
+                self.push_actions(actions);
+                if let Err(e) = self.apply_actions() {
+                    return Err(self.fail(t, e, "handshake"));
+                }
+                Ok(())
+            }
+            Err(e) => Err(self.fail(t, e, "handshake")),
+        }
+    }
+
+    fn suites(&self, tls12: bool) -> Vec<CipherSuite> {
+        let inner = &self.ctx.inner;
+        let mut v: Vec<CipherSuite> = match &inner.tls13_suites {
+            Some(s) => s.clone(),
+            None => tls_suites(inner.provider, false),
+        };
+        if tls12 {
+            match &inner.tls12_suites {
+                Some(s) => v.extend(s.iter().copied()),
+                None => v.extend(tls_suites(inner.provider, true)),
+            }
+        }
+        v
+    }
+
+    /// The client configuration of this connection, and the name given to
+    /// the handshake (SNI and the verifier's reference).
+    fn client_config(&self) -> Result<(ClientConfig, ServerName), Error> {
+        let inner = &self.ctx.inner;
+        if inner.method == crate::SslMethod::TlsServer {
+            return Err(ApiMisuse::InvalidConfiguration(
+                "a server-only context cannot connect".into(),
+            )
+            .into());
+        }
+        let host = match &self.verify_host {
+            Some(h) => Some(parse_name(h)?),
+            None => None,
+        };
+        let pki = PkiContext {
+            roots: inner.roots.clone(),
+            provider: inner.provider,
+        };
+        let signatures =
+            ferrotls_pki::WebPkiServerVerifier::builder(inner.roots.clone(), inner.provider)
+                .build();
+        let verifier = PolicyServerVerifier {
+            pki,
+            signatures: signatures as Arc<dyn ServerCertVerifier>,
+            settings: self.verify.clone(),
+            result: self.verify_result.clone(),
+            host: host.clone(),
+        };
+        let mut config = ClientConfig::new(inner.provider, Arc::new(verifier));
+        config.versions = inner.versions();
+        config.cipher_suites = self.suites(
+            config
+                .versions
+                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
+        );
+        if let Some(g) = &inner.groups {
+            config.groups = g.clone();
+        }
+        if let Some(s) = &inner.sigalgs {
+            config.signature_schemes = s.clone();
+        }
+        config.alpn_protocols = self.alpn.clone();
+        if let (Some(key), false) = (&inner.key, inner.chain.is_empty()) {
+            config.client_auth_cert = Some(Arc::new(CertifiedKey::new(
+                inner.chain.clone(),
+                key.clone(),
+            )));
+        }
+        // SNI comes from set_hostname only; a name to verify alone is not
+        // sent (OpenSSL keeps the two apart as well).
+        let name = match (&self.sni, host) {
+            (Some(sni), _) => parse_name(sni)?,
+            (None, Some(h)) => {
+                config.enable_sni = false;
+                h
+            }
+            (None, None) => {
+                // The handshake needs some reference name; an unspecified
+                // address is never sent as SNI, and without set1_host the
+                // name is not checked (see verify.rs).
+                config.enable_sni = false;
+                ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+            }
+        };
+        Ok((config, name))
+    }
+
+    fn server_config(&self) -> Result<ServerConfig, Error> {
+        let inner = &self.ctx.inner;
+        if inner.method == crate::SslMethod::TlsClient {
+            return Err(ApiMisuse::InvalidConfiguration(
+                "a client-only context cannot accept".into(),
+            )
+            .into());
+        }
+        let Some(key) = inner.key.clone() else {
+            return Err(ApiMisuse::InvalidConfiguration(
+                "no certificate and private key set for the server".into(),
+            )
+            .into());
+        };
+        let cert = Arc::new(CertifiedKey::new(inner.chain.clone(), key));
+        let mut config = ServerConfig::new(inner.provider, cert);
+        config.versions = inner.versions();
+        config.cipher_suites = self.suites(
+            config
+                .versions
+                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
+        );
+        if let Some(g) = &inner.groups {
+            config.groups = g.clone();
+        }
+        if let Some(s) = &inner.sigalgs {
+            config.signature_schemes = s.clone();
+        }
+        config.alpn_protocols = self.alpn.clone();
+        if self.verify.mode.contains(VerifyMode::PEER) {
+            let base =
+                ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)
+                    .build();
+            let verifier = PolicyClientVerifier {
+                pki: PkiContext {
+                    roots: inner.roots.clone(),
+                    provider: inner.provider,
+                },
+                inner: base as Arc<dyn ClientCertVerifier>,
+                settings: self.verify.clone(),
+                result: self.verify_result.clone(),
+            };
+            config.client_verifier = Some(Arc::new(verifier));
+        }
+        Ok(config)
+    }
+}
+
+fn parse_name(s: &str) -> Result<ServerName, Error> {
+    ServerName::try_from_str(s)
+        .map_err(|_| ApiMisuse::InvalidConfiguration(format!("invalid host name {s:?}")).into())
+}
+
+/// The provider's suites of one version, in its order.
+fn tls_suites(provider: &ferrotls_core::crypto::CryptoProvider, tls12: bool) -> Vec<CipherSuite> {
+    use ferrotls_core::crypto::SupportedCipherSuite as S;
+    provider
+        .cipher_suites
+        .iter()
+        .filter(|s| matches!(s, S::Tls12(_)) == tls12)
+        .map(|s| s.suite())
+        .collect()
+}

@@ -1,0 +1,148 @@
+//! The application-data paths: `read`/`peek` (with transparent
+//! post-handshake processing and the AUTO_RETRY rule, S11/S12), `write`
+//! (full or partial, with the retry rules of S09/S10), and `shutdown`
+//! (close_notify both ways, S15).
+
+use ferrotls_core::{AlertDescription, AlertLevel, ApiMisuse};
+
+use crate::engine::{Engine, Got, PendingWrite, Step, Stop};
+use crate::error::ErrorCode;
+use crate::modes::Mode;
+use crate::transport::Transport;
+
+/// Records protected per flush in full-write mode: enough to amortise the
+/// transport call, small enough that `out` stays around 64 KiB.
+const WRITE_BATCH: usize = 4;
+
+impl Engine {
+    /// `SSL_read` / `SSL_peek`: application bytes into `buf`.
+    pub fn read(&mut self, t: &mut dyn Transport, buf: &mut [u8], peek: bool) -> Step<usize> {
+        self.check_alive("read")?;
+        if !self.is_init_finished() {
+            self.do_handshake(t)?;
+        }
+        loop {
+            let avail = self.app_in.len() - self.app_pos;
+            if avail > 0 || buf.is_empty() {
+                let n = avail.min(buf.len());
+                buf[..n].copy_from_slice(&self.app_in[self.app_pos..self.app_pos + n]);
+                if !peek {
+                    self.app_pos += n;
+                    if self.app_pos == self.app_in.len() {
+                        self.app_in.clear();
+                        self.app_pos = 0;
+                        self.release_idle_buffers();
+                    }
+                }
+                return Ok(n);
+            }
+            if self.shutdown_received {
+                return Err(Stop::ZeroReturn);
+            }
+            // A KeyUpdate answer or other queued output goes first.
+            self.flush_out(t)?;
+            match self.read_record(t, "read")? {
+                Got::AppData | Got::CloseNotify => {}
+                Got::Handshake | Got::Ccs | Got::IgnoredAlert => {
+                    // S12: without AUTO_RETRY, a read that consumed only
+                    // non-application records returns WANT_READ once no
+                    // more input is buffered (as OpenSSL's ssl3_read_bytes).
+                    if !self.mode.contains(Mode::AUTO_RETRY) && self.buffered_input() == 0 {
+                        self.flush_out(t)?;
+                        return Err(Stop::Want(ErrorCode::WantRead));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `SSL_pending`: decrypted bytes ready to be read without I/O.
+    pub fn pending(&self) -> usize {
+        self.app_in.len() - self.app_pos
+    }
+
+    /// `SSL_write`: `buf` as application data.
+    pub fn write(&mut self, t: &mut dyn Transport, buf: &[u8]) -> Step<usize> {
+        self.check_alive("write")?;
+        if self.shutdown_sent {
+            let e = ApiMisuse::BadArgument("protocol is shutdown (close_notify sent)");
+            return Err(self.misuse(e.into(), "write"));
+        }
+        if !self.is_init_finished() {
+            self.do_handshake(t)?;
+        }
+        let ptr = buf.as_ptr() as usize;
+        let moving_ok = self.mode.contains(Mode::ACCEPT_MOVING_WRITE_BUFFER);
+        let mut p = match self.pending_write {
+            Some(p) if buf.len() < p.len || (ptr != p.ptr && !moving_ok) => {
+                // S10: the retry must pass the same buffer (or, with
+                // ACCEPT_MOVING_WRITE_BUFFER, the same bytes elsewhere),
+                // at least as long as before.
+                return Err(self.misuse(ApiMisuse::BadWriteRetry.into(), "write"));
+            }
+            Some(p) => p,
+            None => PendingWrite {
+                ptr,
+                len: buf.len(),
+                encrypted: 0,
+            },
+        };
+        p.ptr = ptr;
+        p.len = buf.len();
+        let partial = self.mode.contains(Mode::ENABLE_PARTIAL_WRITE);
+        loop {
+            if let Err(stop) = self.flush_out(t) {
+                self.pending_write = (p.encrypted > 0).then_some(p);
+                return Err(stop);
+            }
+            if p.encrypted == p.len || (partial && p.encrypted > 0) {
+                self.pending_write = None;
+                self.release_idle_buffers();
+                return Ok(p.encrypted);
+            }
+            for _ in 0..WRITE_BATCH {
+                let r = self.key_update_if_due().and_then(|()| {
+                    let n = (p.len - p.encrypted).min(self.max_fragment);
+                    self.send_app_record(&buf[p.encrypted..p.encrypted + n])
+                        .map(|()| n)
+                });
+                match r {
+                    Ok(n) => p.encrypted += n,
+                    Err(e) => return Err(self.fail(t, e, "write")),
+                }
+                if partial || p.encrypted == p.len {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// `SSL_shutdown`: `Ok(false)` once our close_notify is out (0),
+    /// `Ok(true)` once the peer's arrived too (1).
+    pub fn shutdown(&mut self, t: &mut dyn Transport) -> Step<bool> {
+        self.check_alive("shutdown")?;
+        if !self.is_init_finished() {
+            // OpenSSL: SSL_R_SHUTDOWN_WHILE_IN_INIT.
+            return Err(self.misuse(ApiMisuse::HandshakeNotComplete.into(), "shutdown"));
+        }
+        if !self.shutdown_sent {
+            // A write left half-done is abandoned; its encrypted records
+            // (already in `out`) still go out before the close_notify.
+            self.pending_write = None;
+            self.queue_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+            self.shutdown_sent = true;
+            self.flush_out(t)?;
+            return Ok(self.shutdown_received);
+        }
+        if self.pending_output() > 0 {
+            // The retry of a first call that stopped on WANT_WRITE.
+            self.flush_out(t)?;
+            return Ok(self.shutdown_received);
+        }
+        while !self.shutdown_received {
+            // Application data still arriving is discarded (see classify).
+            self.read_record(t, "shutdown")?;
+        }
+        Ok(true)
+    }
+}
