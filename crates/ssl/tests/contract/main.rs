@@ -4,3 +4,5 @@
 mod util;
 
 mod handshake;
+mod io;
+mod nonblocking;
