@@ -344,3 +344,51 @@ fn sni_is_not_sent_for_ip_addresses_or_when_disabled() {
     assert_eq!(p.s.summary.as_ref().unwrap().sni, None);
     assert_eq!(p.c.summary.as_ref().unwrap().sni, None);
 }
+
+#[test]
+fn new_session_ticket_is_surfaced_with_its_psk() {
+    use ferrotls_handshake::msgs::{HandshakeMessage, NewSessionTicketPayloadTls13, Payload};
+    let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let mut c = pki.client_config();
+    c.alpn_protocols = vec![b"h2".to_vec()];
+    let mut s = pki.server_config();
+    s.alpn_protocols = vec![b"h2".to_vec()];
+    let mut p = Pair::new(c, s);
+    p.run().unwrap();
+    let ticket = |nonce: &[u8]| {
+        HandshakeMessage::NewSessionTicketTls13(NewSessionTicketPayloadTls13 {
+            lifetime: 7200,
+            age_add: 0x01020304,
+            nonce: Payload::new(nonce),
+            ticket: Payload::new(&b"opaque ticket"[..]),
+            extensions: Vec::new(),
+        })
+        .get_encoding()
+    };
+    for nonce in [&[0u8][..], &[1u8][..]] {
+        let mut out = Vec::new();
+        p.client
+            .handle_handshake(&ticket(nonce), now(), &mut out)
+            .unwrap();
+        p.c.absorb(out);
+    }
+    assert_eq!(p.c.tickets.len(), 2);
+    let t = &p.c.tickets[0];
+    assert_eq!(t.lifetime, 7200);
+    assert_eq!(t.age_add, 0x01020304);
+    assert_eq!(t.ticket, b"opaque ticket");
+    assert_eq!(t.server_name.as_deref(), Some(SERVER_NAME));
+    assert_eq!(t.alpn.as_deref(), Some(&b"h2"[..]));
+    assert_eq!(t.psk.len(), 32);
+    assert_ne!(p.c.tickets[0].psk, p.c.tickets[1].psk, "the nonce makes each PSK unique");
+    // R03: the PSK never shows in Debug output.
+    let debug = format!("{t:?}");
+    assert!(debug.contains("redacted"), "{debug}");
+    assert!(!debug.contains(&format!("{:?}", t.psk.as_bytes())));
+
+    // Over seven days is illegal_parameter.
+    let mut long = ticket(&[2]);
+    long[4..8].copy_from_slice(&604_801u32.to_be_bytes());
+    let e = p.client.handle_handshake(&long, now(), &mut Vec::new()).unwrap_err();
+    assert_eq!(e.alert(), Some(AlertDescription::IllegalParameter));
+}
