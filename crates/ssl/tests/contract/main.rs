@@ -6,3 +6,5 @@ mod util;
 mod handshake;
 mod io;
 mod nonblocking;
+mod sockets;
+mod verify;

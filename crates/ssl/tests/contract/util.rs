@@ -16,9 +16,6 @@ pub struct Pki {
     pub server_key_pem: String,
     pub client_chain_pem: String,
     pub client_key_pem: String,
-    /// A self-signed server certificate no context trusts.
-    pub rogue_chain_pem: String,
-    pub rogue_key_pem: String,
 }
 
 fn leaf(
@@ -65,18 +62,12 @@ pub fn pki() -> &'static Pki {
             ExtendedKeyUsagePurpose::ClientAuth,
             &issuer,
         );
-        let rogue_key = KeyPair::generate().expect("rogue key");
-        let mut rp = CertificateParams::new(vec!["localhost".to_string()]).expect("rogue");
-        rp.distinguished_name.push(DnType::CommonName, "rogue");
-        let rogue = rp.self_signed(&rogue_key).expect("rogue sign");
         Pki {
             ca_pem: ca_cert.pem(),
             server_chain_pem,
             server_key_pem,
             client_chain_pem,
             client_key_pem,
-            rogue_chain_pem: rogue.pem(),
-            rogue_key_pem: rogue_key.serialize_pem(),
         }
     })
 }
