@@ -218,7 +218,7 @@ impl Handshake {
         out: &mut Vec<Action>,
     ) -> Result<(), Error> {
         match &mut self.state {
-            State::Failed(e) => return Err(e.clone()),
+            State::Failed(e) => Err(e.clone()),
             State::Client(ClientState::Traffic(t)) | State::Server(ServerState::Traffic(t)) => {
                 if let Err(e) = t.send_key_update(request_peer, out) {
                     self.state = State::Failed(e.clone());

@@ -148,9 +148,8 @@ impl SigningKey for RecordedSigner {
 fn provider() -> &'static CryptoProvider {
     let random: &'static FixedRandom =
         Box::leak(Box::new(FixedRandom(Mutex::new(h(SERVER_RANDOM)))));
-    let groups: &'static [&'static dyn SupportedKxGroup] = Box::leak(Box::new([
-        &FixedX25519 as &'static dyn SupportedKxGroup,
-    ]));
+    let groups: &'static [&'static dyn SupportedKxGroup] =
+        Box::leak(Box::new([&FixedX25519 as &'static dyn SupportedKxGroup]));
     Box::leak(Box::new(CryptoProvider {
         kx_groups: groups,
         random,
@@ -180,10 +179,12 @@ fn server_config() -> ServerConfig {
         Arc::new(signer),
     ));
     let mut config = ServerConfig::new(provider(), key);
-    config.groups = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104]
-        .into_iter()
-        .map(NamedGroup::from)
-        .collect();
+    config.groups = [
+        0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104,
+    ]
+    .into_iter()
+    .map(NamedGroup::from)
+    .collect();
     config.send_supported_groups = true;
     config.record_size_limit = Some(0x4001);
     config

@@ -99,9 +99,8 @@ fn stray_change_cipher_spec_is_ignored_during_the_handshake_only() {
     let mut p = Pair::new(pki.client_config(), pki.server_config());
     let mut out = Vec::new();
     // Before any ClientHello the server refuses it.
-    let mut fresh = ferrotls_handshake::Handshake::new_server(std::sync::Arc::new(
-        pki.server_config(),
-    ));
+    let mut fresh =
+        ferrotls_handshake::Handshake::new_server(std::sync::Arc::new(pki.server_config()));
     let e = fresh.handle_change_cipher_spec(&mut out).unwrap_err();
     assert_eq!(e.alert(), Some(AlertDescription::UnexpectedMessage));
 
@@ -192,8 +191,14 @@ fn p08_alpn_agreement_uses_server_preference() {
     s.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     let mut p = Pair::new(c, s);
     p.run().unwrap();
-    assert_eq!(p.c.summary.as_ref().unwrap().alpn.as_deref(), Some(&b"h2"[..]));
-    assert_eq!(p.s.summary.as_ref().unwrap().alpn.as_deref(), Some(&b"h2"[..]));
+    assert_eq!(
+        p.c.summary.as_ref().unwrap().alpn.as_deref(),
+        Some(&b"h2"[..])
+    );
+    assert_eq!(
+        p.s.summary.as_ref().unwrap().alpn.as_deref(),
+        Some(&b"h2"[..])
+    );
 }
 
 #[test]
@@ -277,7 +282,10 @@ fn p08_key_update_both_directions() {
     // The server answered with its own KeyUpdate, then moved its write key.
     assert_eq!(p.s.outbox.len(), 1);
     p.server_to_client().unwrap();
-    assert!(p.c.outbox.is_empty(), "update_not_requested needs no answer");
+    assert!(
+        p.c.outbox.is_empty(),
+        "update_not_requested needs no answer"
+    );
     p.assert_complete();
     assert_eq!(p.c.write_secrets.len(), 3);
     assert_eq!(p.s.write_secrets.len(), 3);
@@ -299,7 +307,10 @@ fn p08_key_update_both_directions() {
 fn key_update_before_completion_is_api_misuse() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut p = Pair::new(pki.client_config(), pki.server_config());
-    let e = p.client.send_key_update(false, &mut Vec::new()).unwrap_err();
+    let e = p
+        .client
+        .send_key_update(false, &mut Vec::new())
+        .unwrap_err();
     assert_eq!(e, ApiMisuse::HandshakeNotComplete.into());
     assert!(p.client.is_handshaking());
 }
@@ -380,7 +391,10 @@ fn new_session_ticket_is_surfaced_with_its_psk() {
     assert_eq!(t.server_name.as_deref(), Some(SERVER_NAME));
     assert_eq!(t.alpn.as_deref(), Some(&b"h2"[..]));
     assert_eq!(t.psk.len(), 32);
-    assert_ne!(p.c.tickets[0].psk, p.c.tickets[1].psk, "the nonce makes each PSK unique");
+    assert_ne!(
+        p.c.tickets[0].psk, p.c.tickets[1].psk,
+        "the nonce makes each PSK unique"
+    );
     // R03: the PSK never shows in Debug output.
     let debug = format!("{t:?}");
     assert!(debug.contains("redacted"), "{debug}");
@@ -389,6 +403,9 @@ fn new_session_ticket_is_surfaced_with_its_psk() {
     // Over seven days is illegal_parameter.
     let mut long = ticket(&[2]);
     long[4..8].copy_from_slice(&604_801u32.to_be_bytes());
-    let e = p.client.handle_handshake(&long, now(), &mut Vec::new()).unwrap_err();
+    let e = p
+        .client
+        .handle_handshake(&long, now(), &mut Vec::new())
+        .unwrap_err();
     assert_eq!(e.alert(), Some(AlertDescription::IllegalParameter));
 }

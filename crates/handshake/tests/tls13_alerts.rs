@@ -63,7 +63,8 @@ fn sticks(hs: &mut ferrotls_handshake::Handshake, e: &Error, m: &[u8]) {
     assert_eq!(hs.handle_change_cipher_spec(&mut out).as_ref(), Err(e));
     assert_eq!(hs.send_key_update(false, &mut out).as_ref(), Err(e));
     assert_eq!(
-        hs.export_keying_material(b"x", None, &mut [0u8; 8]).as_ref(),
+        hs.export_keying_material(b"x", None, &mut [0u8; 8])
+            .as_ref(),
         Err(e)
     );
     assert!(hs.is_handshaking());
@@ -86,7 +87,9 @@ fn r01_message_out_of_order_is_unexpected_message() {
     // ServerHello, EncryptedExtensions, Certificate, ... : skip EE.
     let flight = std::mem::take(&mut p.s.outbox);
     let mut out = Vec::new();
-    p.client.handle_handshake(&flight[0], now(), &mut out).unwrap();
+    p.client
+        .handle_handshake(&flight[0], now(), &mut out)
+        .unwrap();
     let e = client_rejects(&mut p, &flight[2], A::UnexpectedMessage);
     assert!(matches!(
         e,
@@ -117,7 +120,9 @@ fn r01_bad_server_finished_is_decrypt_error() {
     assert_eq!(fin[0], 20);
     *fin.last_mut().unwrap() ^= 1;
     for m in &flight {
-        p.client.handle_handshake(m, now(), &mut Vec::new()).unwrap();
+        p.client
+            .handle_handshake(m, now(), &mut Vec::new())
+            .unwrap();
     }
     let e = client_rejects(&mut p, &fin, A::DecryptError);
     assert_eq!(e, PeerMisbehaved::BadFinished.into());
@@ -142,7 +147,9 @@ fn r01_bad_certificate_verify_signature_is_decrypt_error() {
     let flight = std::mem::take(&mut p.s.outbox);
     let at = flight.iter().position(|m| m[0] == 15).unwrap();
     for m in &flight[..at] {
-        p.client.handle_handshake(m, now(), &mut Vec::new()).unwrap();
+        p.client
+            .handle_handshake(m, now(), &mut Vec::new())
+            .unwrap();
     }
     let mut cv = flight[at].clone();
     let last = cv.len() - 1;
@@ -163,7 +170,9 @@ fn r01_certificate_verify_over_the_wrong_transcript_is_decrypt_error() {
     let flight = std::mem::take(&mut p.s.outbox);
     let at = flight.iter().position(|m| m[0] == 15).unwrap();
     for m in &flight[..at] {
-        p.client.handle_handshake(m, now(), &mut Vec::new()).unwrap();
+        p.client
+            .handle_handshake(m, now(), &mut Vec::new())
+            .unwrap();
     }
     client_rejects(&mut p, &cv_other, A::DecryptError);
 }

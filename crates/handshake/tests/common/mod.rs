@@ -72,8 +72,8 @@ fn leaf(
     ca: &CertificateDer,
 ) -> Arc<CertifiedKey> {
     let kp = KeyPair::generate_for(alg).unwrap();
-    let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        .unwrap();
+    let mut p =
+        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
     p.distinguished_name.push(DnType::CommonName, names[0]);
     p.extended_key_usages = vec![eku];
     let cert = p.signed_by(&kp, issuer).unwrap();
