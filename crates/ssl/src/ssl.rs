@@ -282,7 +282,7 @@ impl Ssl {
         r
     }
 
-    fn to_result<T>(&mut self, r: Step<T>) -> Result<T, SslError> {
+    fn finish<T>(&mut self, r: Step<T>) -> Result<T, SslError> {
         r.map_err(|s| SslError::new(s.code(), self.engine.last_cause.take()))
     }
 
@@ -322,7 +322,7 @@ impl Ssl {
     /// [`do_handshake`](Self::do_handshake) as a `Result`.
     pub fn try_do_handshake(&mut self) -> Result<(), SslError> {
         let r = self.run("handshake", |e, t| e.do_handshake(t));
-        self.to_result(r)
+        self.finish(r)
     }
 
     /// `SSL_read`: `> 0` bytes read, `0` closed (close_notify or EOF; see
@@ -341,13 +341,13 @@ impl Ssl {
     /// `SSL_read_ex`: `Ok(n)` with `n > 0` (or `0` for an empty `buf`).
     pub fn try_read(&mut self, buf: &mut [u8]) -> Result<usize, SslError> {
         let r = self.run("read", |e, t| e.read(t, buf, false));
-        self.to_result(r)
+        self.finish(r)
     }
 
     /// `SSL_peek_ex`.
     pub fn try_peek(&mut self, buf: &mut [u8]) -> Result<usize, SslError> {
         let r = self.run("peek", |e, t| e.read(t, buf, true));
-        self.to_result(r)
+        self.finish(r)
     }
 
     /// `SSL_pending`: decrypted bytes readable without touching the BIO
@@ -391,7 +391,7 @@ impl Ssl {
     /// handshake if needed and sends no application data.
     pub fn try_write(&mut self, buf: &[u8]) -> Result<usize, SslError> {
         let r = self.run("write", |e, t| e.write(t, buf));
-        self.to_result(r)
+        self.finish(r)
     }
 
     /// `SSL_shutdown`: `0` after sending close_notify, `1` once the peer's
@@ -408,7 +408,7 @@ impl Ssl {
     /// [`shutdown`](Self::shutdown) as a `Result`.
     pub fn try_shutdown(&mut self) -> Result<ShutdownResult, SslError> {
         let r = self.run("shutdown", |e, t| e.shutdown(t));
-        self.to_result(r).map(|done| {
+        self.finish(r).map(|done| {
             if done {
                 ShutdownResult::Received
             } else {
@@ -427,11 +427,11 @@ impl Ssl {
     /// to update its keys as well.
     pub fn key_update(&mut self, request_peer: bool) -> Result<(), SslError> {
         if let Err(stop) = self.engine.check_alive("key_update") {
-            return self.to_result(Err(stop));
+            return self.finish(Err(stop));
         }
         if let Err(e) = self.engine.key_update(request_peer) {
             let stop = self.engine.misuse(e, "key_update");
-            return self.to_result(Err(stop));
+            return self.finish(Err(stop));
         }
         Ok(())
     }
@@ -439,7 +439,7 @@ impl Ssl {
     /// Pushes queued output (a KeyUpdate, an alert) to the BIO.
     pub fn flush(&mut self) -> Result<(), SslError> {
         let r = self.run("flush", |e, t| e.flush_out(t));
-        self.to_result(r)
+        self.finish(r)
     }
 
     // ---- SSL_get_error and the error queue ----------------------------
