@@ -98,6 +98,10 @@ pub struct HandshakeSummary {
     pub resumed: bool,
     /// Whether a HelloRetryRequest was part of this handshake.
     pub hello_retry_request: bool,
+    /// The peer's RFC 8449 record_size_limit, when both sides sent one: the
+    /// largest protected plaintext (content + type byte in TLS 1.3) we may
+    /// send it from now on.
+    pub peer_record_size_limit: Option<u16>,
 }
 
 /// A TLS 1.3 NewSessionTicket with the PSK it stands for (RFC 8446 4.6.1).

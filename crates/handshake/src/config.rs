@@ -139,7 +139,10 @@ impl ClientConfig {
     /// Checks that a handshake can be attempted at all.
     pub(crate) fn check(&self) -> Result<(), Error> {
         if !self.versions.contains(&ProtocolVersion::TLSv1_3) {
-            return Err(Error::NotSupported("TLS 1.2"));
+            return Err(match self.versions.contains(&ProtocolVersion::TLSv1_2) {
+                true => Error::NotSupported("TLS 1.2"),
+                false => invalid("no supported protocol version (TLS 1.3 or 1.2)"),
+            });
         }
         if tls13_suites(self.provider, &self.cipher_suites).is_empty() {
             return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
@@ -210,6 +213,12 @@ impl ServerConfig {
 
     /// Checks that a handshake can be attempted at all.
     pub(crate) fn check(&self) -> Result<(), Error> {
+        if !self.versions.contains(&ProtocolVersion::TLSv1_3) {
+            return Err(match self.versions.contains(&ProtocolVersion::TLSv1_2) {
+                true => Error::NotSupported("TLS 1.2"),
+                false => invalid("no supported protocol version (TLS 1.3 or 1.2)"),
+            });
+        }
         if tls13_suites(self.provider, &self.cipher_suites).is_empty() {
             return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
         }

@@ -409,3 +409,96 @@ fn new_session_ticket_is_surfaced_with_its_psk() {
         .unwrap_err();
     assert_eq!(e.alert(), Some(AlertDescription::IllegalParameter));
 }
+
+#[test]
+fn p08_record_size_limit_is_exchanged_only_when_both_send_it() {
+    let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let mut c = pki.client_config();
+    c.record_size_limit = Some(1024);
+    let mut s = pki.server_config();
+    s.record_size_limit = Some(2048);
+    let mut p = Pair::new(c.clone(), s);
+    p.run().unwrap();
+    assert_eq!(
+        p.c.summary.as_ref().unwrap().peer_record_size_limit,
+        Some(2048)
+    );
+    assert_eq!(
+        p.s.summary.as_ref().unwrap().peer_record_size_limit,
+        Some(1024)
+    );
+
+    let mut p = Pair::new(c, pki.server_config());
+    p.run().unwrap();
+    assert_eq!(p.c.summary.as_ref().unwrap().peer_record_size_limit, None);
+    assert_eq!(p.s.summary.as_ref().unwrap().peer_record_size_limit, None);
+}
+
+#[test]
+fn unusable_configurations_fail_loudly_before_any_byte_is_sent() {
+    use std::sync::Arc;
+
+    use ferrotls_core::ServerName;
+    use ferrotls_handshake::Handshake;
+    let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let name = || Some(ServerName::try_from(SERVER_NAME).unwrap());
+    let start = |c: ferrotls_handshake::ClientConfig| {
+        let mut out = Vec::new();
+        let r = Handshake::new_client(Arc::new(c), name(), &mut out);
+        assert!(out.is_empty());
+        r.map(|_| ())
+    };
+
+    let mut c = pki.client_config();
+    c.versions = vec![ProtocolVersion::TLSv1_2];
+    assert_eq!(start(c), Err(Error::NotSupported("TLS 1.2")));
+
+    let mut c = pki.client_config();
+    c.cipher_suites = vec![CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
+    assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
+
+    let mut c = pki.client_config();
+    c.groups = vec![NamedGroup::X448];
+    assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
+
+    let mut c = pki.client_config();
+    c.alpn_protocols = vec![Vec::new()];
+    assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
+
+    let mut out = Vec::new();
+    let r = Handshake::new_client(Arc::new(pki.client_config()), None, &mut out);
+    assert!(matches!(r, Err(Error::ApiMisuse(_))));
+
+    // A server with no usable suite fails at its first message, and stays failed.
+    let mut s = pki.server_config();
+    s.cipher_suites = vec![];
+    let mut p = Pair::new(pki.client_config(), s);
+    let e = p.client_to_server().unwrap_err();
+    assert!(matches!(e, Error::ApiMisuse(_)));
+    assert_eq!(e.alert(), None);
+}
+
+#[test]
+fn r03_debug_output_shows_no_secrets() {
+    let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let mut p = Pair::new(pki.client_config(), pki.server_config());
+    p.run().unwrap();
+    let debug = format!("{:?} {:?}", p.client, p.server);
+    assert!(debug.contains("Traffic"), "{debug}");
+    for s in p.c.write_secrets.iter().chain(&p.c.read_secrets) {
+        let hex: String = s.as_bytes()[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!debug.contains(&hex));
+        let keys = ferrotls_handshake::RecordKeys::Tls13 {
+            suite: match p.c.summary.as_ref().unwrap().suite {
+                ferrotls_core::crypto::SupportedCipherSuite::Tls13(s) => s,
+                _ => unreachable!(),
+            },
+            traffic_secret: s.clone(),
+        };
+        let d = format!("{keys:?}");
+        assert!(!d.contains(&hex), "{d}");
+    }
+}

@@ -232,6 +232,7 @@ impl ExpectServerHello {
                     client_hs,
                     server_hs,
                     alpn: None,
+                    record_size_limit: None,
                 },
             },
         )))
@@ -333,6 +334,7 @@ struct Handshaking {
     client_hs: Secret,
     server_hs: Secret,
     alpn: Option<Vec<u8>>,
+    record_size_limit: Option<u16>,
 }
 
 pub(crate) struct ExpectEncryptedExtensions {
@@ -350,7 +352,9 @@ impl ExpectEncryptedExtensions {
             match ext {
                 ServerExtension::ServerNameAck if self.hs.sni.is_some() => {}
                 ServerExtension::SupportedGroups(_) => {}
-                ServerExtension::RecordSizeLimit(_) if config.record_size_limit.is_some() => {}
+                ServerExtension::RecordSizeLimit(limit) if config.record_size_limit.is_some() => {
+                    self.hs.record_size_limit = Some(*limit);
+                }
                 ServerExtension::Alpn(p) if !config.alpn_protocols.is_empty() => {
                     if !config.alpn_protocols.iter().any(|o| o == p.as_bytes()) {
                         return Err(illegal("server chose an ALPN protocol we did not offer"));
@@ -499,6 +503,7 @@ impl ExpectFinished {
                     client_hs,
                     server_hs,
                     alpn,
+                    record_size_limit,
                 },
             cert_request,
             chain,
@@ -552,6 +557,7 @@ impl ExpectFinished {
             signature_scheme: Some(scheme),
             resumed: false,
             hello_retry_request: shared.hello_retry_request,
+            peer_record_size_limit: record_size_limit,
         };
         out.push(Action::HandshakeComplete(Box::new(summary.clone())));
         Ok(ClientState::Traffic(Box::new(Traffic {

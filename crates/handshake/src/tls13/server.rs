@@ -293,6 +293,7 @@ impl ExpectClientHello {
             traffic_secret: client_hs.clone(),
         }));
 
+        let peer_record_size_limit = config.record_size_limit.and(ch.record_size_limit());
         let hs = Handshaking {
             config,
             suite,
@@ -312,6 +313,7 @@ impl ExpectClientHello {
                 signature_scheme: None,
                 resumed: false,
                 hello_retry_request: neg.after_retry,
+                peer_record_size_limit,
             },
         };
         Ok(match client_schemes {
