@@ -416,3 +416,61 @@ fn truncated_handshake_header_is_decode_error() {
     let mut p = Pair::new(pki.client_config(), pki.server_config());
     client_rejects(&mut p, &[2, 0, 0, 5, 1], A::DecodeError);
 }
+
+/// A HelloRetryRequest answering `ch` with only the given extensions.
+fn forge_hrr_with(ch: &ClientHelloPayload, mut extensions: Vec<ServerExtension>) -> Vec<u8> {
+    extensions.push(ServerExtension::SupportedVersions(ProtocolVersion::TLSv1_3));
+    HandshakeMessage::ServerHello(ServerHelloPayload {
+        legacy_version: ProtocolVersion::TLSv1_2,
+        random: Random(HELLO_RETRY_REQUEST_RANDOM),
+        session_id: ch.session_id,
+        cipher_suite: ch.cipher_suites[0],
+        compression_method: ferrotls_core::enums::Compression::Null,
+        extensions,
+    })
+    .get_encoding()
+}
+
+#[test]
+fn hello_retry_request_cookie_is_echoed_and_shares_kept() {
+    let pki = pki();
+    let mut p = Pair::new(pki.client_config(), pki.server_config());
+    let ch1 = client_hello(&p.c.outbox.remove(0));
+    let cookie = ferrotls_handshake::msgs::Payload::new(&b"server state"[..]);
+    let hrr = forge_hrr_with(&ch1, vec![ServerExtension::Cookie(cookie)]);
+    let mut out = Vec::new();
+    p.client.handle_handshake(&hrr, now(), &mut out).unwrap();
+    p.c.absorb(out);
+    assert_eq!(
+        p.c.ccs_sent, 1,
+        "compatibility mode: CCS before the second ClientHello"
+    );
+    let ch2 = client_hello(&p.c.outbox[0]);
+    assert_eq!(ch2.cookie(), Some(&b"server state"[..]));
+    assert_eq!(ch2.key_shares(), ch1.key_shares());
+    assert_eq!(ch2.random, ch1.random);
+    assert_eq!(ch2.session_id, ch1.session_id);
+}
+
+#[test]
+fn r01_hello_retry_request_that_changes_nothing_is_illegal_parameter() {
+    let pki = pki();
+    let mut p = Pair::new(pki.client_config(), pki.server_config());
+    let ch = client_hello(&p.c.outbox[0]);
+    client_rejects(&mut p, &forge_hrr_with(&ch, vec![]), A::IllegalParameter);
+}
+
+#[test]
+fn r01_second_client_hello_without_the_requested_share_is_illegal_parameter() {
+    let pki = pki();
+    let mut c = pki.client_config();
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1];
+    c.key_share_count = 1;
+    let mut s = pki.server_config();
+    s.groups = vec![NamedGroup::SECP384R1];
+    let mut p = Pair::new(c, s);
+    let ch1 = p.c.outbox[0].clone();
+    p.client_to_server().unwrap();
+    // The first ClientHello again, instead of the retry.
+    server_rejects(&mut p, &ch1, A::IllegalParameter);
+}
