@@ -13,6 +13,26 @@
 //!
 //! On any error the state machine is dead: every later call returns the
 //! same error, and the caller sends that error's `alert()` and nothing else.
+//!
+//! ## Driving it (the facade's side of the contract)
+//!
+//! ```text
+//! client: Handshake::new_client(config, Some(name), &mut actions)?   // ClientHello
+//! server: Handshake::new_server(config)
+//! loop:
+//!   perform `actions` in order:
+//!     Send { content_type, payload }  -> frame + protect with the write keys in force
+//!     SetWriteKeys(keys)              -> switch the write side (RFC 8446 7.3 derives key/iv)
+//!     SetReadKeys(keys)               -> first check joiner.is_empty(), else fail with
+//!                                        PeerMisbehaved::KeyChangeWithPendingData
+//!     HandshakeComplete(summary)      -> application data may flow
+//!     SessionTicket(ticket)           -> keep for resumption
+//!   read a record:
+//!     Handshake        -> joiner.push(payload)?; while let Some(m) = joiner.next_message()
+//!                         { hs.handle_handshake(&m, now, &mut actions)? }
+//!     ChangeCipherSpec -> hs.handle_change_cipher_spec(&mut actions)?
+//!     other types      -> allowed only if in hs.acceptable_content_types()
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
