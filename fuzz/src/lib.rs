@@ -1,0 +1,6 @@
+//! Helpers shared by the fuzz targets and the seed generators, one module
+//! per area.
+
+#![forbid(unsafe_code)]
+
+pub mod record;
