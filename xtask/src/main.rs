@@ -7,14 +7,17 @@
 //! * `fuzz all --seconds N [--jobs J]` - fuzz every target in turn
 //! * `fuzz repro FILE --target T` - replay one saved input
 //! * `ci [--fuzz-seconds N]` - fmt check, clippy, tests, then `fuzz all`
+//! * `interop [--quick] [--peer P] [--case S]` - the interop matrix
 //!
-//! Only std is used, so that the tool builds before anything else does.
+//! `fuzz` and `ci` use only std; `interop` adds rcgen (the test PKI) and
+//! rustls (the rustls peer program in src/bin).
 
 #![forbid(unsafe_code)]
 
 mod args;
 mod ci;
 mod fuzz;
+mod interop;
 mod process;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +33,8 @@ commands:
   fuzz TARGET --seconds N [--jobs J]     fuzz one target for N seconds
   fuzz all --seconds N [--jobs J]        fuzz every target for N seconds each
   fuzz repro FILE --target T             replay one input (e.g. a crash artifact)
-  ci [--fuzz-seconds N]                  fmt, clippy, tests, then fuzz all (default 30 s)";
+  ci [--fuzz-seconds N]                  fmt, clippy, tests, then fuzz all (default 30 s)
+  interop [--quick] [--peer P] [--case S] run the interop matrix (see `interop --help`)";
 
 fn main() -> ExitCode {
     let mut args = Args::from_env();
@@ -41,6 +45,10 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "fuzz" => fuzz::main(&mut args),
         "ci" => ci::main(&mut args),
+        "interop" => {
+            let rest = std::env::args().skip_while(|a| a != "interop").skip(1);
+            return interop::main(rest.collect());
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
