@@ -76,7 +76,10 @@ fuzz_target!(|data: &[u8]| {
             SupportedCipherSuite::Tls13(_) => {
                 // The content is everything before the last non-zero byte,
                 // which is the type.
-                let at = body.iter().rposition(|b| *b != 0).expect("opened ⇒ has a type");
+                let at = body
+                    .iter()
+                    .rposition(|b| *b != 0)
+                    .expect("opened ⇒ has a type");
                 assert_eq!(got_type.get(), body[at]);
                 assert_eq!(got.as_slice(), &body[..at]);
             }

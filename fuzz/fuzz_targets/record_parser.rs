@@ -48,7 +48,13 @@ fn deframe(wire: &[u8], limit13: bool, spare_mode: bool, splits: Option<u8>) -> 
                     // Re-encoding gives back the very bytes received.
                     assert_eq!(&rec.header.encode()[..], &wire[offset..offset + HEADER_LEN]);
                     assert_eq!(&rec.payload[..], &wire[offset + HEADER_LEN..end]);
-                    assert!(len <= if limit13 { MAX_CIPHERTEXT_TLS13 } else { MAX_CIPHERTEXT_TLS12 });
+                    assert!(
+                        len <= if limit13 {
+                            MAX_CIPHERTEXT_TLS13
+                        } else {
+                            MAX_CIPHERTEXT_TLS12
+                        }
+                    );
                     // Plaintext checks must not panic either.
                     let _ = dec.decrypt(rec);
                     out.records.push((offset, len));
