@@ -24,6 +24,8 @@
 
 pub mod aead;
 mod der;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod hash;
 pub mod kx;
 pub mod rand;

@@ -8,7 +8,9 @@
 use core::fmt;
 
 use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls12CipherSuite, Tls13CipherSuite};
-use ferrotls_core::{CertificateDer, ContentType, NamedGroup, ProtocolVersion, SignatureScheme};
+use ferrotls_core::{
+    CertificateDer, ContentType, NamedGroup, ProtocolVersion, SignatureScheme, UnixTime,
+};
 
 /// Which end of the connection a handshake is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +96,7 @@ pub struct HandshakeSummary {
     pub peer_certificates: Vec<CertificateDer>,
     /// The scheme of the peer's CertificateVerify.
     pub signature_scheme: Option<SignatureScheme>,
-    /// Whether a PSK resumed an earlier session (always false for now).
+    /// Whether a ticket (PSK) resumed an earlier session.
     pub resumed: bool,
     /// Whether a HelloRetryRequest was part of this handshake.
     pub hello_retry_request: bool,
@@ -125,4 +127,9 @@ pub struct Tls13SessionTicket {
     pub server_name: Option<String>,
     /// ALPN protocol of the connection.
     pub alpn: Option<Vec<u8>>,
+    /// When the ticket arrived (its age counts from here).
+    pub received_at: UnixTime,
+    /// The server's chain on the connection that received it (leaf
+    /// first), restored as the peer's chain when the ticket is used.
+    pub peer_certificates: Vec<CertificateDer>,
 }

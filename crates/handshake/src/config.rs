@@ -113,6 +113,11 @@ pub struct ClientConfig {
     /// RFC 8446 Appendix D.4 middlebox compatibility mode: a random legacy
     /// session id and a fake ChangeCipherSpec before the second flight.
     pub compatibility_mode: bool,
+    /// Receives the handshake secrets for an NSS key log, if set.
+    pub key_log: Option<Arc<dyn crate::hooks::KeyLog>>,
+    /// Chooses the client certificate when the server asks (takes
+    /// precedence over `client_auth_cert`).
+    pub client_cert_resolver: Option<Arc<dyn crate::hooks::ResolvesClientCert>>,
 }
 
 impl ClientConfig {
@@ -133,6 +138,8 @@ impl ClientConfig {
             enable_sni: true,
             record_size_limit: None,
             compatibility_mode: true,
+            key_log: None,
+            client_cert_resolver: None,
         }
     }
 
@@ -191,6 +198,15 @@ pub struct ServerConfig {
     /// List `groups` in EncryptedExtensions (RFC 8446 section 4.2.7 lets
     /// a server tell the client which groups to share next time).
     pub send_supported_groups: bool,
+    /// Receives the handshake secrets for an NSS key log, if set.
+    pub key_log: Option<Arc<dyn crate::hooks::KeyLog>>,
+    /// Chooses the certificate by SNI before it is used (and may refuse
+    /// the name); `cert` is the default.
+    pub cert_resolver: Option<Arc<dyn crate::hooks::ResolvesServerCert>>,
+    /// Chooses the ALPN protocol instead of `alpn_protocols`.
+    pub alpn_selector: Option<Arc<dyn crate::hooks::SelectsAlpn>>,
+    /// TLS 1.3 session tickets to issue (none without keys).
+    pub tickets: crate::session::TicketPolicy,
 }
 
 impl ServerConfig {
@@ -208,6 +224,10 @@ impl ServerConfig {
             alpn_protocols: Vec::new(),
             record_size_limit: None,
             send_supported_groups: false,
+            key_log: None,
+            cert_resolver: None,
+            alpn_selector: None,
+            tickets: crate::session::TicketPolicy::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use ferrotls_core::{
     UnixTime,
 };
 
-use crate::action::{Action, HandshakeSummary, Role};
+use crate::action::{Action, HandshakeSummary, Role, Tls13SessionTicket};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::tls13::client::{self, ClientState};
 use crate::tls13::server::{self, ServerState};
@@ -109,6 +109,26 @@ impl Handshake {
             .into());
         };
         let state = client::start(config, server_name, out)?;
+        Ok(Self {
+            role: Role::Client,
+            state: State::Client(state),
+            ccs_seen: 0,
+        })
+    }
+
+    /// Starts a client that offers `ticket` for TLS 1.3 resumption
+    /// (psk_dhe_ke). The ticket is offered only if at `now` it is within
+    /// its lifetime, was issued for this server name, and its suite is
+    /// offered; otherwise the ClientHello is that of a full handshake.
+    /// Callers must not offer one ticket twice (RFC 8446 Appendix C.4).
+    pub fn new_client_resuming(
+        config: Arc<ClientConfig>,
+        server_name: ServerName,
+        ticket: &Tls13SessionTicket,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        let state = client::start_resuming(config, server_name, ticket, now, out)?;
         Ok(Self {
             role: Role::Client,
             state: State::Client(state),

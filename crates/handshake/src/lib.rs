@@ -40,8 +40,10 @@
 mod action;
 mod config;
 mod handshake;
+pub mod hooks;
 pub mod key_schedule;
 pub mod msgs;
+pub mod session;
 mod tls13;
 pub mod transcript;
 
@@ -50,4 +52,8 @@ pub use config::{
     CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, ServerConfig,
 };
 pub use handshake::Handshake;
+pub use hooks::{
+    AlpnDecision, KeyLog, ResolvesClientCert, ResolvesServerCert, SelectsAlpn, SniDecision,
+};
+pub use session::{TicketKeys, TicketPolicy};
 pub use msgs::HandshakeJoiner;

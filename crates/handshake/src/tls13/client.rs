@@ -23,11 +23,13 @@ use ferrotls_core::{
 
 use super::client_hello::{self, Offer};
 use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
+use super::psk::{self, OfferedPsk};
 use super::traffic::Traffic;
 use super::{decode, send_fake_ccs};
-use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket};
 use crate::config::ClientConfig;
 use crate::handshake::{Message, encode_message};
+use crate::hooks::labels;
 use crate::key_schedule::{self, KeyScheduleEarly, KeyScheduleHandshake};
 use crate::msgs::{
     CertificatePayloadTls13, CertificateRequestPayloadTls13, DigitallySignedStruct,
@@ -61,7 +63,7 @@ impl ClientState {
             Self::ExpectCertificateVerify(s) => s.handle(msg),
             Self::ExpectFinished(s) => s.handle(msg, out),
             Self::Traffic(mut t) => {
-                t.handle(msg, out)?;
+                t.handle(msg, now, out)?;
                 Ok(Self::Traffic(t))
             }
         }
@@ -92,8 +94,44 @@ pub(crate) fn start(
     server_name: ServerName,
     out: &mut Vec<Action>,
 ) -> Result<ClientState, Error> {
+    start_with(config, server_name, None, out)
+}
+
+/// Sends the first ClientHello offering `ticket` (psk_dhe_ke) when it is
+/// still valid at `now`, for this server name and a suite we offer;
+/// otherwise the handshake is a full one.
+pub(crate) fn start_resuming(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    ticket: &Tls13SessionTicket,
+    now: UnixTime,
+    out: &mut Vec<Action>,
+) -> Result<ClientState, Error> {
+    let resume = match (
+        psk::obfuscated_age(ticket, now),
+        config.provider.suite(ticket.suite.suite),
+    ) {
+        (Some(age), Some(SupportedCipherSuite::Tls13(suite))) => Some((
+            OfferedPsk {
+                suite,
+                psk: ticket.psk.clone(),
+                ticket: ticket.clone(),
+            },
+            age,
+        )),
+        _ => None,
+    };
+    start_with(config, server_name, resume, out)
+}
+
+fn start_with(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    resume: Option<(OfferedPsk, u32)>,
+    out: &mut Vec<Action>,
+) -> Result<ClientState, Error> {
     config.check()?;
-    let (offer, encoded) = client_hello::first_hello(&config, &server_name)?;
+    let (offer, encoded) = client_hello::first_hello(&config, &server_name, resume)?;
     let mut transcript = HandshakeHashBuffer::new();
     transcript.add(&encoded);
     out.push(Action::Send {
@@ -173,6 +211,7 @@ impl ExpectServerHello {
         for ext in &sh.extensions {
             match ext {
                 ServerExtension::SupportedVersions(_) | ServerExtension::KeyShare(_) => {}
+                ServerExtension::PreSharedKey(_) if self.offer.psk.is_some() => {}
                 other => return Err(unsolicited(other)),
             }
         }
@@ -211,11 +250,34 @@ impl ExpectServerHello {
             Transcript::Hash(h) => h,
         };
         transcript.add(msg.encoded);
+        // RFC 8446 4.2.11: the one identity we sent, with a suite of its hash.
+        let resumed = match sh.psk_index() {
+            None => None,
+            Some(0) => match self.offer.psk.take() {
+                Some(p) if p.suite.hash.output_len() == suite.hash.output_len() => Some(p),
+                _ => return Err(illegal("server selected a PSK we cannot use")),
+            },
+            Some(_) => return Err(illegal("selected_identity out of range")),
+        };
+        let psk = resumed.as_ref().map(|p| p.psk.as_bytes());
         let key_schedule =
-            KeyScheduleEarly::new(suite, None).into_handshake(shared_secret.as_bytes())?;
+            KeyScheduleEarly::new(suite, psk).into_handshake(shared_secret.as_bytes())?;
         let hash = transcript.current_hash();
         let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
         let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
+        let client_random = self.offer.hello.random.0;
+        if let Some(log) = &self.shared.config.key_log {
+            log.log(
+                labels::CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                &client_random,
+                client_hs.as_bytes(),
+            );
+            log.log(
+                labels::SERVER_HANDSHAKE_TRAFFIC_SECRET,
+                &client_random,
+                server_hs.as_bytes(),
+            );
+        }
         out.push(Action::SetReadKeys(RecordKeys::Tls13 {
             suite,
             traffic_secret: server_hs.clone(),
@@ -233,6 +295,8 @@ impl ExpectServerHello {
                     server_hs,
                     alpn: None,
                     record_size_limit: None,
+                    client_random,
+                    resumed: resumed.map(|p| p.ticket),
                 },
             },
         )))
@@ -303,8 +367,13 @@ impl ExpectServerHello {
         transcript.rollup_for_hrr();
         transcript.add(msg.encoded);
 
-        let encoded =
-            client_hello::retry_hello(&self.shared.config, &mut self.offer, group, cookie)?;
+        let encoded = client_hello::retry_hello(
+            &self.shared.config,
+            &mut self.offer,
+            group,
+            cookie,
+            &transcript,
+        )?;
         transcript.add(&encoded);
         self.shared.maybe_send_ccs(out);
         out.push(Action::Send {
@@ -335,6 +404,11 @@ struct Handshaking {
     server_hs: Secret,
     alpn: Option<Vec<u8>>,
     record_size_limit: Option<u16>,
+    /// For the key log.
+    client_random: [u8; 32],
+    /// The ticket the server accepted: no Certificate follows, and its
+    /// chain stands for the server's.
+    resumed: Option<Tls13SessionTicket>,
 }
 
 pub(crate) struct ExpectEncryptedExtensions {
@@ -365,6 +439,15 @@ impl ExpectEncryptedExtensions {
             }
         }
         self.hs.transcript.add(msg.encoded);
+        if let Some(ticket) = &self.hs.resumed {
+            let chain = ticket.peer_certificates.clone();
+            return Ok(ClientState::ExpectFinished(Box::new(ExpectFinished {
+                hs: self.hs,
+                cert_request: None,
+                chain,
+                scheme: None,
+            })));
+        }
         Ok(ClientState::ExpectCertificateOrCertReq(Box::new(
             ExpectCertificate {
                 hs: self.hs,
@@ -474,7 +557,7 @@ impl ExpectCertificateVerify {
             hs: self.hs,
             cert_request: self.cert_request,
             chain: self.chain,
-            scheme: cv.scheme,
+            scheme: Some(cv.scheme),
         })))
     }
 }
@@ -483,7 +566,7 @@ pub(crate) struct ExpectFinished {
     hs: Handshaking,
     cert_request: Option<CertificateRequestPayloadTls13>,
     chain: Vec<CertificateDer>,
-    scheme: SignatureScheme,
+    scheme: Option<SignatureScheme>,
 }
 
 impl ExpectFinished {
@@ -504,6 +587,8 @@ impl ExpectFinished {
                     server_hs,
                     alpn,
                     record_size_limit,
+                    client_random,
+                    resumed,
                 },
             cert_request,
             chain,
@@ -517,6 +602,19 @@ impl ExpectFinished {
         let client_ap = master.client_application_traffic_secret_0(&hash)?;
         let server_ap = master.server_application_traffic_secret_0(&hash)?;
         let exporter = master.exporter_master_secret(&hash)?;
+        if let Some(log) = &shared.config.key_log {
+            log.log(
+                labels::CLIENT_TRAFFIC_SECRET_0,
+                &client_random,
+                client_ap.as_bytes(),
+            );
+            log.log(
+                labels::SERVER_TRAFFIC_SECRET_0,
+                &client_random,
+                server_ap.as_bytes(),
+            );
+            log.log(labels::EXPORTER_SECRET, &client_random, exporter.as_bytes());
+        }
 
         // Our second flight, under the client handshake traffic secret.
         shared.maybe_send_ccs(out);
@@ -554,8 +652,8 @@ impl ExpectFinished {
             alpn,
             sni,
             peer_certificates: chain,
-            signature_scheme: Some(scheme),
-            resumed: false,
+            signature_scheme: scheme,
+            resumed: resumed.is_some(),
             hello_retry_request: shared.hello_retry_request,
             peer_record_size_limit: record_size_limit,
         };
@@ -589,9 +687,14 @@ fn client_auth(
         .copied()
         .filter(|s| common::usable_in_tls13_certificate_verify(*s))
         .collect();
-    let chosen = config
-        .client_auth_cert
+    // A resolver (SSL_CTX_set_client_cert_cb) sees the CA names first.
+    let resolved = config
+        .client_cert_resolver
         .as_ref()
+        .and_then(|r| r.resolve(req.authorities().unwrap_or(&[]), &offered));
+    let chosen = resolved
+        .as_ref()
+        .or(config.client_auth_cert.as_ref())
         .and_then(|ck| ck.key.choose_scheme(&offered).map(|s| (ck, s)));
     let chain = chosen
         .as_ref()

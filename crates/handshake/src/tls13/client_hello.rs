@@ -6,11 +6,13 @@ use ferrotls_core::crypto::{ActiveKeyExchange, SupportedCipherSuite};
 use ferrotls_core::enums::{Compression, PskKeyExchangeMode};
 use ferrotls_core::{CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersion, ServerName};
 
+use super::psk::{self, OfferedPsk};
 use crate::config::ClientConfig;
 use crate::handshake::encode_message;
 use crate::msgs::{
     ClientExtension, ClientHelloPayload, KeyShareEntry, Payload, ProtocolName, Random, SessionId,
 };
+use crate::transcript::HandshakeHash;
 
 /// What the client offered, kept to check the server's answers against.
 pub(crate) struct Offer {
@@ -24,6 +26,8 @@ pub(crate) struct Offer {
     pub sni: Option<String>,
     /// Whether TLS 1.2 was offered next to TLS 1.3.
     pub offered_tls12: bool,
+    /// The ticket offered for resumption, if any.
+    pub psk: Option<OfferedPsk>,
 }
 
 impl Offer {
@@ -47,6 +51,7 @@ impl Offer {
 pub(crate) fn first_hello(
     config: &ClientConfig,
     server_name: &ServerName,
+    resume: Option<(OfferedPsk, u32)>,
 ) -> Result<(Offer, Vec<u8>), Error> {
     let provider = config.provider;
     let mut random = [0u8; 32];
@@ -124,13 +129,25 @@ pub(crate) fn first_hello(
     ]));
     exts.push(ClientExtension::KeyShare(share_entries(&key_shares)));
 
-    let hello = ClientHelloPayload {
+    // A ticket is offered only to the name it was issued for, and only
+    // with a suite we offer now (RFC 8446 4.6.1).
+    let resume = resume
+        .filter(|(p, _)| p.ticket.server_name == sni && cipher_suites.contains(&p.suite.suite));
+    let mut hello = ClientHelloPayload {
         client_version: ProtocolVersion::TLSv1_2,
         random: Random(random),
         session_id,
         cipher_suites,
         compression_methods: vec![Compression::Null],
         extensions: exts,
+    };
+    let psk = match resume {
+        Some((offered, age)) => {
+            psk::add_psk_extension(&mut hello, &offered, age);
+            psk::fill_binder(&mut hello, &offered, None)?;
+            Some(offered)
+        }
+        None => None,
     };
     let encoded = encode_hello(&hello)?;
     Ok((
@@ -140,6 +157,7 @@ pub(crate) fn first_hello(
             key_shares,
             sni,
             offered_tls12,
+            psk,
         },
         encoded,
     ))
@@ -152,6 +170,7 @@ pub(crate) fn retry_hello(
     offer: &mut Offer,
     group: Option<NamedGroup>,
     cookie: Option<&[u8]>,
+    transcript: &HandshakeHash,
 ) -> Result<Vec<u8>, Error> {
     if let Some(group) = group {
         let kx = config
@@ -167,10 +186,34 @@ pub(crate) fn retry_hello(
         }
     }
     if let Some(cookie) = cookie {
+        // pre_shared_key must stay last (RFC 8446 4.2.11).
+        let at = offer
+            .hello
+            .extensions
+            .iter()
+            .position(|e| matches!(e, ClientExtension::PreSharedKey(_)))
+            .unwrap_or(offer.hello.extensions.len());
         offer
             .hello
             .extensions
-            .push(ClientExtension::Cookie(Payload::new(cookie)));
+            .insert(at, ClientExtension::Cookie(Payload::new(cookie)));
+    }
+    // The ticket stays only if its hash is the retry suite's (4.1.4); its
+    // binder now covers ClientHello1 and the HelloRetryRequest too.
+    let hash = transcript.algorithm().output_len();
+    if offer
+        .psk
+        .as_ref()
+        .is_some_and(|p| p.suite.hash.output_len() != hash)
+    {
+        offer.psk = None;
+        offer
+            .hello
+            .extensions
+            .retain(|e| !matches!(e, ClientExtension::PreSharedKey(_)));
+    }
+    if let Some(offered) = &offer.psk {
+        psk::fill_binder(&mut offer.hello, offered, Some(transcript))?;
     }
     encode_hello(&offer.hello)
 }

@@ -4,6 +4,7 @@
 pub(crate) mod client;
 mod client_hello;
 pub(crate) mod common;
+pub(crate) mod psk;
 pub(crate) mod server;
 mod server_hello;
 pub(crate) mod traffic;

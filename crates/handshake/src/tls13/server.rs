@@ -21,12 +21,14 @@ use ferrotls_core::{
 };
 
 use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
+use super::psk;
 use super::server_hello::{self, Negotiated};
 use super::traffic::Traffic;
 use super::{decode, send_fake_ccs};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
 use crate::config::ServerConfig;
 use crate::handshake::{Message, encode_message};
+use crate::hooks::labels;
 use crate::key_schedule::{self, KeyScheduleEarly};
 use crate::msgs::{
     CertReqExtension, CertificatePayloadTls13, CertificateRequestPayloadTls13, ClientHelloPayload,
@@ -52,12 +54,12 @@ impl ServerState {
         out: &mut Vec<Action>,
     ) -> Result<Self, Error> {
         match self {
-            Self::ExpectClientHello(s) => s.handle(msg, out),
+            Self::ExpectClientHello(s) => s.handle(msg, now, out),
             Self::ExpectCertificate(s) => s.handle(msg, now),
             Self::ExpectCertificateVerify(s) => s.handle(msg),
-            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::ExpectFinished(s) => s.handle(msg, now, out),
             Self::Traffic(mut t) => {
-                t.handle(msg, out)?;
+                t.handle(msg, now, out)?;
                 Ok(Self::Traffic(t))
             }
         }
@@ -107,7 +109,12 @@ pub(crate) struct ExpectClientHello {
 }
 
 impl ExpectClientHello {
-    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+    fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
         if msg.typ != HandshakeType::ClientHello {
             return Err(msg.unexpected(&[HandshakeType::ClientHello]));
         }
@@ -118,7 +125,7 @@ impl ExpectClientHello {
             .map(|r| (r.suite, r.group, r.session_id));
         let mut neg = server_hello::negotiate(&self.config, &ch, retry)?;
         match neg.share.take() {
-            Some(share) => self.complete_hello(msg, &ch, neg, share, out),
+            Some(share) => self.complete_hello(msg, &ch, neg, share, now, out),
             None => self.send_hello_retry_request(msg, &ch, neg, out),
         }
     }
@@ -175,10 +182,13 @@ impl ExpectClientHello {
         ch: &ClientHelloPayload,
         neg: Negotiated,
         share: KeyShareEntry,
+        now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
         let config = self.config;
         let suite = neg.suite;
+        let prior = self.retry.as_ref().map(|r| &r.transcript);
+        let resumed = psk::accept(&config, ch, msg.encoded, suite, prior, now)?;
         let kx = config
             .provider
             .kx_group(neg.group)
@@ -187,7 +197,7 @@ impl ExpectClientHello {
 
         let mut random = [0u8; 32];
         config.provider.random.fill(&mut random)?;
-        let sh = ServerHelloPayload {
+        let mut sh = ServerHelloPayload {
             legacy_version: ProtocolVersion::TLSv1_2,
             random: Random(random),
             session_id: ch.session_id,
@@ -198,6 +208,9 @@ impl ExpectClientHello {
                 ServerExtension::SupportedVersions(ProtocolVersion::TLSv1_3),
             ],
         };
+        if let Some(r) = &resumed {
+            sh.extensions.push(ServerExtension::PreSharedKey(r.index));
+        }
         let mut body = Vec::new();
         sh.encode(&mut body);
         let sh_encoded = encode_message(HandshakeType::ServerHello, &body)?;
@@ -208,11 +221,25 @@ impl ExpectClientHello {
         };
         transcript.add(msg.encoded);
         transcript.add(&sh_encoded);
+        let psk = resumed.as_ref().map(|r| r.value.psk.as_bytes());
         let key_schedule =
-            KeyScheduleEarly::new(suite, None).into_handshake(kx.secret.as_bytes())?;
+            KeyScheduleEarly::new(suite, psk).into_handshake(kx.secret.as_bytes())?;
         let hash = transcript.current_hash();
         let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
         let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
+        let client_random = ch.random.0;
+        if let Some(log) = &config.key_log {
+            log.log(
+                labels::CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                &client_random,
+                client_hs.as_bytes(),
+            );
+            log.log(
+                labels::SERVER_HANDSHAKE_TRAFFIC_SECRET,
+                &client_random,
+                server_hs.as_bytes(),
+            );
+        }
 
         out.push(Action::Send {
             content_type: ContentType::Handshake,
@@ -238,7 +265,10 @@ impl ExpectClientHello {
         encrypted_extensions(&config, ch, &neg).encode(&mut body);
         add(&mut transcript, HandshakeType::EncryptedExtensions, &body)?;
 
+        // A resumed session keeps its authentication: no CertificateRequest,
+        // Certificate or CertificateVerify (RFC 8446 section 2.2).
         let client_schemes = match &config.client_verifier {
+            _ if resumed.is_some() => None,
             Some(v) if v.offer_client_auth() => {
                 let schemes = v.supported_verify_schemes();
                 let mut exts = vec![CertReqExtension::SignatureAlgorithms(schemes.clone())];
@@ -258,14 +288,16 @@ impl ExpectClientHello {
             _ => None,
         };
 
-        let mut body = Vec::new();
-        CertificatePayloadTls13::new(Vec::new(), config.cert.chain.clone()).encode(&mut body);
-        add(&mut transcript, HandshakeType::Certificate, &body)?;
+        if resumed.is_none() {
+            let mut body = Vec::new();
+            CertificatePayloadTls13::new(Vec::new(), neg.cert.chain.clone()).encode(&mut body);
+            add(&mut transcript, HandshakeType::Certificate, &body)?;
 
-        let signed = common::verify_message(SERVER_VERIFY_CONTEXT, &transcript.current_hash());
-        let signature = config.cert.key.sign(neg.scheme, &signed)?;
-        let body = DigitallySignedStruct::new(neg.scheme, signature).get_encoding();
-        add(&mut transcript, HandshakeType::CertificateVerify, &body)?;
+            let signed = common::verify_message(SERVER_VERIFY_CONTEXT, &transcript.current_hash());
+            let signature = neg.cert.key.sign(neg.scheme, &signed)?;
+            let body = DigitallySignedStruct::new(neg.scheme, signature).get_encoding();
+            add(&mut transcript, HandshakeType::CertificateVerify, &body)?;
+        }
 
         let verify_data =
             key_schedule::finished_verify_data(suite, &server_hs, &transcript.current_hash())?;
@@ -284,6 +316,19 @@ impl ExpectClientHello {
         let client_ap = master.client_application_traffic_secret_0(&hash)?;
         let server_ap = master.server_application_traffic_secret_0(&hash)?;
         let exporter = master.exporter_master_secret(&hash)?;
+        if let Some(log) = &config.key_log {
+            log.log(
+                labels::CLIENT_TRAFFIC_SECRET_0,
+                &client_random,
+                client_ap.as_bytes(),
+            );
+            log.log(
+                labels::SERVER_TRAFFIC_SECRET_0,
+                &client_random,
+                server_ap.as_bytes(),
+            );
+            log.log(labels::EXPORTER_SECRET, &client_random, exporter.as_bytes());
+        }
         out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
             suite,
             traffic_secret: server_ap.clone(),
@@ -309,9 +354,12 @@ impl ExpectClientHello {
                 group: Some(neg.group),
                 alpn: neg.alpn,
                 sni: ch.sni().map(str::to_owned),
-                peer_certificates: Vec::new(),
+                peer_certificates: resumed
+                    .as_ref()
+                    .map(|r| r.value.peer_certificates.clone())
+                    .unwrap_or_default(),
                 signature_scheme: None,
-                resumed: false,
+                resumed: resumed.is_some(),
                 hello_retry_request: neg.after_retry,
                 peer_record_size_limit,
             },
@@ -340,7 +388,7 @@ fn encrypted_extensions(
     if let (Some(_), Some(limit)) = (ch.record_size_limit(), config.record_size_limit) {
         exts.push(ServerExtension::RecordSizeLimit(limit));
     }
-    if ch.sni().is_some() {
+    if neg.sni_ack {
         exts.push(ServerExtension::ServerNameAck);
     }
     if let Some(p) = &neg.alpn {
@@ -446,11 +494,17 @@ pub(crate) struct ExpectFinished {
 }
 
 impl ExpectFinished {
-    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+    fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
         if msg.typ != HandshakeType::Finished {
             return Err(msg.unexpected(&[HandshakeType::Finished]));
         }
         let Handshaking {
+            config,
             suite,
             mut transcript,
             master,
@@ -469,6 +523,7 @@ impl ExpectFinished {
             traffic_secret: client_ap.clone(),
         }));
         out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        psk::issue_tickets(&config, suite, &resumption, &summary, now, out)?;
         Ok(ServerState::Traffic(Box::new(Traffic {
             role: Role::Server,
             suite,

@@ -8,8 +8,11 @@ use ferrotls_core::{
     Error, NamedGroup, PeerIncompatible, PeerMisbehaved, ProtocolVersion, SignatureScheme,
 };
 
+use std::sync::Arc;
+
 use super::common;
-use crate::config::ServerConfig;
+use crate::config::{CertifiedKey, ServerConfig};
+use crate::hooks::{self, SniDecision};
 use crate::msgs::{ClientHelloPayload, KeyShareEntry, SessionId};
 
 /// The outcome of negotiation.
@@ -23,6 +26,34 @@ pub(crate) struct Negotiated {
     pub alpn: Option<Vec<u8>>,
     /// True for the ClientHello that answers our HelloRetryRequest.
     pub after_retry: bool,
+    /// The certificate to present: the SNI hook's choice or the default.
+    pub cert: Arc<CertifiedKey>,
+    /// Whether to acknowledge the client's server_name.
+    pub sni_ack: bool,
+}
+
+/// Runs the SNI hook (OpenSSL's servername callback) before anything
+/// depends on the certificate.
+fn resolve_cert(
+    config: &ServerConfig,
+    ch: &ClientHelloPayload,
+) -> Result<(Arc<CertifiedKey>, bool), Error> {
+    let sent = ch.sni().is_some();
+    let Some(resolver) = &config.cert_resolver else {
+        return Ok((config.cert.clone(), sent));
+    };
+    let (cert, ack) = match resolver.resolve(ch.sni()) {
+        SniDecision::Ok(cert) => (cert, sent),
+        SniDecision::NoAck(cert) => (cert, false),
+        SniDecision::Fatal(alert) => return Err(SniDecision::error(alert)),
+    };
+    let cert = cert.unwrap_or_else(|| config.cert.clone());
+    if cert.chain.is_empty() {
+        return Err(Error::General(
+            "server name callback chose an empty chain".into(),
+        ));
+    }
+    Ok((cert, ack))
 }
 
 /// Negotiates from `ch`; `retry` holds what our HelloRetryRequest fixed
@@ -67,7 +98,8 @@ pub(crate) fn negotiate(
         .copied()
         .filter(|s| common::usable_in_tls13_certificate_verify(*s))
         .collect();
-    let Some(scheme) = config.cert.key.choose_scheme(&usable) else {
+    let (cert, sni_ack) = resolve_cert(config, ch)?;
+    let Some(scheme) = cert.key.choose_scheme(&usable) else {
         return Err(PeerIncompatible::NoCommonSignatureScheme.into());
     };
 
@@ -93,6 +125,8 @@ pub(crate) fn negotiate(
         scheme,
         alpn,
         after_retry: retry.is_some(),
+        cert,
+        sni_ack,
     })
 }
 
@@ -162,6 +196,10 @@ fn choose_alpn(config: &ServerConfig, ch: &ClientHelloPayload) -> Result<Option<
     let Some(offered) = ch.alpn() else {
         return Ok(None);
     };
+    if let Some(selector) = &config.alpn_selector {
+        let names: Vec<&[u8]> = offered.iter().map(|p| p.as_bytes()).collect();
+        return hooks::check_alpn_choice(selector.select(&names), &names);
+    }
     if config.alpn_protocols.is_empty() {
         return Ok(None);
     }

@@ -4,7 +4,7 @@
 
 use ferrotls_core::crypto::{Secret, Tls13CipherSuite};
 use ferrotls_core::enums::KeyUpdateRequest;
-use ferrotls_core::{Error, HandshakeType, InvalidMessage};
+use ferrotls_core::{Error, HandshakeType, InvalidMessage, UnixTime};
 
 use super::decode;
 
@@ -32,10 +32,17 @@ impl Traffic {
     }
 
     /// A post-handshake message.
-    pub fn handle(&mut self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<(), Error> {
+    pub fn handle(
+        &mut self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<(), Error> {
         match (msg.typ, self.role) {
             (HandshakeType::KeyUpdate, _) => self.handle_key_update(msg.body, out),
-            (HandshakeType::NewSessionTicket, Role::Client) => self.handle_ticket(msg.body, out),
+            (HandshakeType::NewSessionTicket, Role::Client) => {
+                self.handle_ticket(msg.body, now, out)
+            }
             _ => Err(msg.unexpected(match self.role {
                 Role::Client => &[HandshakeType::KeyUpdate, HandshakeType::NewSessionTicket],
                 Role::Server => &[HandshakeType::KeyUpdate],
@@ -88,8 +95,14 @@ impl Traffic {
         Ok(())
     }
 
-    /// Surfaces a ticket with the PSK it stands for; resumption comes later.
-    fn handle_ticket(&mut self, body: &[u8], out: &mut Vec<Action>) -> Result<(), Error> {
+    /// Surfaces a ticket with the PSK it stands for and what resuming it
+    /// restores (the server's chain, SNI, ALPN).
+    fn handle_ticket(
+        &mut self,
+        body: &[u8],
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<(), Error> {
         let nst = decode(
             body,
             "NewSessionTicket",
@@ -110,6 +123,8 @@ impl Traffic {
             psk,
             server_name: self.summary.sni.clone(),
             alpn: self.summary.alpn.clone(),
+            received_at: now,
+            peer_certificates: self.summary.peer_certificates.clone(),
         })));
         Ok(())
     }
