@@ -126,7 +126,13 @@ pub fn generate(dir: &Path) -> Result<Pki, String> {
             &pki.server_chain(kind),
             &format!("{}{}", cert.pem(), ca_pem),
         )?;
-        write(&pki.server_key(kind), &key.serialize_pem())?;
+        let key_pem = match kind {
+            CertKind::Ed25519 => ed25519_pkcs8_v1(&key.serialize_der())
+                .map(|der| pem("PRIVATE KEY", &der))
+                .ok_or_else(|| "test PKI: unexpected Ed25519 PKCS#8 layout".to_string())?,
+            _ => key.serialize_pem(),
+        };
+        write(&pki.server_key(kind), &key_pem)?;
     }
 
     let key =
@@ -143,6 +149,56 @@ pub fn generate(dir: &Path) -> Result<Pki, String> {
     Ok(pki)
 }
 
+/// The RFC 8410 section 7 form of an Ed25519 key without the optional
+/// public key (PKCS#8 version 1): what OpenSSL writes, and the only form
+/// tlslite-ng reads. rcgen writes version 2 (with the public key).
+fn ed25519_pkcs8_v1(der: &[u8]) -> Option<Vec<u8>> {
+    // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING seed } }
+    const V1: [u8; 16] = [
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    if der.len() == 48 && der[..16] == V1 {
+        return Some(der.to_vec());
+    }
+    // Version 2: the same fields after a one-byte outer length and INTEGER 1.
+    let v2_body = [
+        0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+    ];
+    if der.len() < 48 || der[0] != 0x30 || der[2..16] != v2_body {
+        return None;
+    }
+    let mut out = V1.to_vec();
+    out.extend_from_slice(&der[16..48]);
+    Some(out)
+}
+
+/// PEM with 64-column base64 (RFC 7468).
+fn pem(label: &str, der: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in der.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
 fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("test PKI: writing {}: {e}", path.display()))
 }
@@ -150,6 +206,29 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_is_rfc4648_base64() {
+        assert_eq!(
+            pem("X", b"foob"),
+            "-----BEGIN X-----\nZm9vYg==\n-----END X-----\n"
+        );
+        assert_eq!(
+            pem("X", b"foo"),
+            "-----BEGIN X-----\nZm9v\n-----END X-----\n"
+        );
+    }
+
+    #[test]
+    fn ed25519_key_is_written_as_pkcs8_v1_and_openssl_reads_it() {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ED25519).expect("key");
+        let v1 = ed25519_pkcs8_v1(&key.serialize_der()).expect("convert");
+        assert_eq!(v1.len(), 48);
+        assert_eq!(v1[4], 0x00, "version 1 (INTEGER 0)");
+        let back = KeyPair::try_from(v1.as_slice()).expect("rcgen reads v1");
+        assert_eq!(back.public_key_raw(), key.public_key_raw());
+        assert_eq!(ed25519_pkcs8_v1(b"\x30\x03\x02\x01\x00"), None);
+    }
 
     #[test]
     fn i01_pki_has_every_file_and_openssl_verifies_it() {

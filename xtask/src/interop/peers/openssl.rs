@@ -153,7 +153,11 @@ impl Peer for OpenSslStyle {
                 }
                 plan_sni = true;
             }
-            Feature::ResumeSessionId => cmd = cmd.arg("-no_ticket"),
+            // A session-id context and explicit tickets: what a server
+            // needs to resume, and flags a server without resumption
+            // refuses instead of silently running full handshakes.
+            Feature::ResumeSessionId => cmd = cmd.args(["-no_ticket", "-context", "interop"]),
+            Feature::ResumeTicket => cmd = cmd.args(["-num_tickets", "2"]),
             Feature::Renegotiation => cmd = cmd.arg("-client_renegotiation"),
             // -msg shows the alerts received: the close_notify evidence.
             Feature::CloseNotify if self.flavor == Flavor::OpenSsl => cmd = cmd.arg("-msg"),
@@ -237,11 +241,9 @@ impl Peer for OpenSslStyle {
             let fields: Vec<&str> = v.split(',').map(str::trim).collect();
             o.group = fields.iter().find_map(|f| Group::parse(f));
         }
-        if out.contains("No ALPN negotiated") {
-            o.alpn = Some(String::new());
-        }
-        if let Some(p) = super::last_value_after(out, "ALPN protocol:") {
-            o.alpn = Some(p.to_string());
+        read_alpn(out, &mut o);
+        if let Some(g) = negotiated_group(out) {
+            o.group = Some(g);
         }
         if out.contains("KEYUPDATE") {
             o.key_update = Some(true);
@@ -260,14 +262,24 @@ impl Peer for OpenSslStyle {
             suite: super::last_value_after(out, "Ciphersuite:").map(iana_from_openssl),
             ..Observed::default()
         };
+        o.group = negotiated_group(out);
+        read_alpn(out, &mut o);
+        if out.contains("Reused session-id") {
+            o.resumed = Some(true);
+        }
         if out.contains("No peer certificate") {
             o.client_cert = Some(false);
         }
         if out.contains("Peer certificate:") || out.contains("Client certificate") {
             o.client_cert = Some(true);
         }
-        // With -msg: "<<< TLS 1.3, Alert [length 0002], warning close_notify".
-        if out.contains("<<< ") {
+        // ferrotls says it in words; OpenSSL with -msg shows the alert:
+        // "<<< TLS 1.3, Alert [length 0002], warning close_notify".
+        if out.contains("close_notify received") {
+            o.close_notify = Some(true);
+        } else if out.contains("EOF without close_notify") {
+            o.close_notify = Some(false);
+        } else if out.contains("<<< ") {
             o.close_notify = Some(
                 out.lines()
                     .any(|l| l.starts_with("<<<") && l.contains("close_notify")),
@@ -277,6 +289,23 @@ impl Peer for OpenSslStyle {
             o.sni = Some(v.trim_matches('"').to_string());
         }
         o
+    }
+}
+
+/// "Negotiated group: X" (ferrotls) or "Negotiated TLS1.3 group: X"
+/// (OpenSSL 3.2+).
+fn negotiated_group(out: &str) -> Option<Group> {
+    super::last_value_after(out, "Negotiated group:")
+        .or_else(|| super::last_value_after(out, "Negotiated TLS1.3 group:"))
+        .and_then(Group::parse)
+}
+
+fn read_alpn(out: &str, o: &mut Observed) {
+    if out.contains("No ALPN negotiated") {
+        o.alpn = Some(String::new());
+    }
+    if let Some(p) = super::last_value_after(out, "ALPN protocol:") {
+        o.alpn = Some(p.to_string());
     }
 }
 

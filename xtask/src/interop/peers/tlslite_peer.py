@@ -103,6 +103,13 @@ def settings_for(flags, server):
         # One key share, for the first group: a server that wants another
         # one answers with a HelloRetryRequest.
         s.keyShares = [] if server else [names[0]]
+    if not server:
+        # tlslite-ng 0.8 compresses the client certificate whenever its own
+        # ClientHello offered compression, not only when the server's
+        # CertificateRequest did (RFC 8879 section 3); servers then see an
+        # unexpected CompressedCertificate. Sending it uncompressed is
+        # always allowed.
+        s.certificate_compression_send = []
     if server and not flags["no_tickets"]:
         s.ticketKeys = [getRandomBytes(32)]
     return s

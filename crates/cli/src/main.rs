@@ -1,0 +1,100 @@
+//! `ferrotls`: `s_client` and `s_server` over the ferrotls stack, with
+//! OpenSSL's flags and interactive commands so people and scripts can swap
+//! `openssl` for `ferrotls`. Used by `cargo xtask interop`.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod client;
+mod conn;
+mod report;
+mod server;
+mod setup;
+
+use std::process::ExitCode;
+
+use args::{CliError, Mode};
+
+const HELP: &str = "\
+ferrotls - TLS 1.3 / 1.2 client and server on the ferrotls stack
+
+usage:
+  ferrotls s_client -connect host:port [options]
+  ferrotls s_server -accept [host:]port -cert FILE [-key FILE] [options]
+  ferrotls --help | --version
+
+common options (as in openssl s_client / s_server):
+  -CAfile FILE            trust anchors (PEM); -CApath DIR a folder of them
+  -cert FILE -key FILE    certificate chain (leaf first) and private key
+  -verify_return_error    abort the handshake if the peer's certificate fails
+  -tls1_2 | -tls1_3       enable only this version
+  -groups LIST            e.g. X25519MLKEM768:X25519:P-256:P-384
+  -ciphersuites LIST      TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256
+  -cipher LIST            TLS 1.2 suites, e.g. ECDHE-ECDSA-AES128-GCM-SHA256
+  -sigalgs LIST           e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519
+  -alpn LIST              comma-separated protocols, e.g. h2,http/1.1
+  -quiet                  no session printout (s_client: implies -ign_eof)
+  -brief                  a short session printout
+
+s_client:
+  -connect host:port      where to connect
+  -servername NAME        SNI to send (default: the -connect host if a name)
+  -noservername           send no SNI
+  -verify_hostname NAME   check the certificate is for NAME
+  -ign_eof                keep the connection open after stdin ends
+
+s_server:
+  -accept [host:]port     where to listen (default 0.0.0.0:4433)
+  -rev                    echo each line back reversed
+  -www                    answer HTTP GET with a status page
+  -naccept N              exit after N connections
+  -verify N | -Verify N   request | require a client certificate
+  -servername NAME        the SNI expected; -servername_fatal closes on mismatch
+  -no_ticket              issue no session tickets
+
+interactive (stdin), a line holding only:
+  Q   close the connection (close_notify) and exit
+  k   send a TLS 1.3 KeyUpdate;  K   the same, asking the peer to update too
+  R   renegotiate (TLS 1.2)
+Any other line is sent as is. s_client closes with close_notify when stdin
+ends (unless -ign_eof).
+
+not supported yet (refused with \"not supported: X\", exit status 3):
+  -sess_out, -sess_in, -reconnect, -context (session resumption),
+  -num_tickets N>0, -client_renegotiation and R (renegotiation),
+  -keylogfile, and TLS 1.2 handshakes until the handshake layer has them.
+
+exit status: 0 success, 1 connection or handshake failure, 2 usage error,
+3 a requested feature is not supported yet.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.split_first() {
+        None => Err(CliError::Usage(
+            "missing command (s_client or s_server)".into(),
+        )),
+        Some((cmd, rest)) => match cmd.as_str() {
+            "s_client" => args::parse(Mode::Client, rest).and_then(|o| client::run(&o)),
+            "s_server" => args::parse(Mode::Server, rest).and_then(|o| server::run(&o)),
+            "-h" | "--help" | "help" | "-help" => {
+                println!("{HELP}");
+                Ok(())
+            }
+            "--version" | "version" => {
+                println!("ferrotls {}", env!("CARGO_PKG_VERSION"));
+                Ok(())
+            }
+            other => Err(CliError::Usage(format!("unknown command `{other}`"))),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ferrotls: {e}");
+            if let CliError::Usage(_) = e {
+                eprintln!("(ferrotls --help lists the commands and options)");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
