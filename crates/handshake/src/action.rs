@@ -104,6 +104,24 @@ pub struct HandshakeSummary {
     /// largest protected plaintext (content + type byte in TLS 1.3) we may
     /// send it from now on.
     pub peer_record_size_limit: Option<u16>,
+    /// TLS 1.2 only: the session this handshake established, with its
+    /// master secret (what a session cache or ticket stores).
+    pub tls12_session: Option<Tls12Session>,
+}
+
+/// A TLS 1.2 session (RFC 5246 section 8.1): the master secret and what
+/// resuming it must match. `Secret` zeroizes on drop and hides itself
+/// from `Debug`.
+#[derive(Debug, Clone)]
+pub struct Tls12Session {
+    /// The session id the server assigned (empty: the server keeps no
+    /// session cache).
+    pub session_id: Vec<u8>,
+    /// The 48-byte master secret.
+    pub master_secret: Secret,
+    /// Whether it was derived with the extended master secret (RFC 7627);
+    /// a session without it must not be resumed by an EMS handshake.
+    pub extended_master_secret: bool,
 }
 
 /// A TLS 1.3 NewSessionTicket with the PSK it stands for (RFC 8446 4.6.1).

@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
-use ferrotls_core::crypto::{CryptoProvider, SigningKey, SupportedCipherSuite, Tls13CipherSuite};
+use ferrotls_core::crypto::{
+    CryptoProvider, SigningKey, SupportedCipherSuite, Tls12CipherSuite, Tls13CipherSuite,
+};
 use ferrotls_core::verify::{ClientCertVerifier, ServerCertVerifier};
 use ferrotls_core::{
     ApiMisuse, CertificateDer, CipherSuite, Error, NamedGroup, ProtocolVersion, SignatureScheme,
@@ -59,14 +61,57 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PKCS1_SHA512,
 ];
 
-/// The TLS 1.3 suites of `provider`, in its order.
+/// Every suite of `provider`, in its order; each version picks its own
+/// from the list at negotiation time.
 fn default_suites(provider: &CryptoProvider) -> Vec<CipherSuite> {
-    provider
-        .cipher_suites
-        .iter()
-        .filter(|s| matches!(s, SupportedCipherSuite::Tls13(_)))
-        .map(|s| s.suite())
+    provider.cipher_suites.iter().map(|s| s.suite()).collect()
+}
+
+/// The configured TLS 1.2 suites the provider implements, in config order.
+pub(crate) fn tls12_suites(
+    provider: &CryptoProvider,
+    ids: &[CipherSuite],
+) -> Vec<&'static Tls12CipherSuite> {
+    ids.iter()
+        .filter_map(|id| match provider.suite(*id) {
+            Some(SupportedCipherSuite::Tls12(s)) => Some(s),
+            _ => None,
+        })
         .collect()
+}
+
+/// TLS 1.2 renegotiation (RFC 5746) policy. Only secure renegotiation is
+/// ever done; these settings decide whether and how often a peer may ask
+/// for one, because each renegotiation costs the server a full handshake
+/// (the reason OpenSSL 3 refuses client-initiated ones by default; a rate
+/// limit keeps the feature without the denial of service).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenegotiationPolicy {
+    /// Whether renegotiation requested by the peer (a HelloRequest to a
+    /// client, a ClientHello to a server) is done. When false, or over the
+    /// limit, the request is declined with a no_renegotiation warning and
+    /// the connection carries on (OpenSSL's `SSL_OP_NO_RENEGOTIATION`).
+    pub accept_peer_requests: bool,
+    /// At most this many peer-requested renegotiations per `window_secs`.
+    pub max_per_window: u32,
+    /// The window of `max_per_window`, in seconds.
+    pub window_secs: u64,
+    /// Whether the peer's certificate may change on renegotiation. When
+    /// false (the default) a different leaf is refused, which closes the
+    /// identity-switch attacks on renegotiation.
+    pub allow_cert_change: bool,
+}
+
+impl Default for RenegotiationPolicy {
+    /// Accepted, at most 4 per minute, same peer certificate.
+    fn default() -> Self {
+        Self {
+            accept_peer_requests: true,
+            max_per_window: 4,
+            window_secs: 60,
+            allow_cert_change: false,
+        }
+    }
 }
 
 /// The configured TLS 1.3 suites the provider implements, in config order.
@@ -87,9 +132,8 @@ pub(crate) fn tls13_suites(
 pub struct ClientConfig {
     /// The cryptography.
     pub provider: &'static CryptoProvider,
-    /// Versions to offer, most preferred first. Only TLS 1.3 is
-    /// implemented; TLS 1.2 may be listed (it is then offered, and a server
-    /// choosing it fails the handshake with `NotSupported("TLS 1.2")`).
+    /// Versions to offer (TLS 1.3 and/or TLS 1.2). With both, the
+    /// ClientHello offers both and the server picks.
     pub versions: Vec<ProtocolVersion>,
     /// Cipher suites, most preferred first.
     pub cipher_suites: Vec<CipherSuite>,
@@ -118,12 +162,19 @@ pub struct ClientConfig {
     /// Chooses the client certificate when the server asks (takes
     /// precedence over `client_auth_cert`).
     pub client_cert_resolver: Option<Arc<dyn crate::hooks::ResolvesClientCert>>,
+    /// TLS 1.2: refuse a server without extended_master_secret (RFC 7627),
+    /// whose master secret is not bound to the handshake.
+    pub require_ems: bool,
+    /// TLS 1.2 renegotiation policy.
+    pub renegotiation: RenegotiationPolicy,
 }
 
 impl ClientConfig {
-    /// Defaults: TLS 1.3, every TLS 1.3 suite of `provider`, the default
-    /// groups with two key shares, the default schemes, SNI and
-    /// compatibility mode on, no ALPN, no client certificate.
+    /// Defaults: TLS 1.3, every suite of `provider` (each version uses its
+    /// own), the default groups with two key shares, the default schemes,
+    /// SNI and compatibility mode on, no ALPN, no client certificate;
+    /// for TLS 1.2 when enabled: extended master secret required, the
+    /// default renegotiation policy.
     pub fn new(provider: &'static CryptoProvider, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         Self {
             provider,
@@ -140,20 +191,14 @@ impl ClientConfig {
             compatibility_mode: true,
             key_log: None,
             client_cert_resolver: None,
+            require_ems: true,
+            renegotiation: RenegotiationPolicy::default(),
         }
     }
 
     /// Checks that a handshake can be attempted at all.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        if !self.versions.contains(&ProtocolVersion::TLSv1_3) {
-            return Err(match self.versions.contains(&ProtocolVersion::TLSv1_2) {
-                true => Error::NotSupported("TLS 1.2"),
-                false => invalid("no supported protocol version (TLS 1.3 or 1.2)"),
-            });
-        }
-        if tls13_suites(self.provider, &self.cipher_suites).is_empty() {
-            return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
-        }
+        check_versions(self.provider, &self.versions, &self.cipher_suites)?;
         if !self
             .groups
             .iter()
@@ -179,7 +224,8 @@ impl ClientConfig {
 pub struct ServerConfig {
     /// The cryptography.
     pub provider: &'static CryptoProvider,
-    /// Versions to accept. Only TLS 1.3 is implemented.
+    /// Versions to accept (TLS 1.3 and/or TLS 1.2); TLS 1.3 wins when both
+    /// sides have it.
     pub versions: Vec<ProtocolVersion>,
     /// Cipher suites in server preference order (the server's order wins).
     pub cipher_suites: Vec<CipherSuite>,
@@ -207,11 +253,17 @@ pub struct ServerConfig {
     pub alpn_selector: Option<Arc<dyn crate::hooks::SelectsAlpn>>,
     /// TLS 1.3 session tickets to issue (none without keys).
     pub tickets: crate::session::TicketPolicy,
+    /// TLS 1.2: refuse a client without extended_master_secret (RFC 7627).
+    pub require_ems: bool,
+    /// TLS 1.2 renegotiation policy.
+    pub renegotiation: RenegotiationPolicy,
 }
 
 impl ServerConfig {
-    /// Defaults: TLS 1.3, every TLS 1.3 suite of `provider`, the default
-    /// groups and schemes, no client authentication, no ALPN.
+    /// Defaults: TLS 1.3, every suite of `provider` (each version uses its
+    /// own), the default groups and schemes, no client authentication, no
+    /// ALPN; for TLS 1.2 when enabled: extended master secret required,
+    /// the default renegotiation policy.
     pub fn new(provider: &'static CryptoProvider, cert: Arc<CertifiedKey>) -> Self {
         Self {
             provider,
@@ -228,20 +280,14 @@ impl ServerConfig {
             cert_resolver: None,
             alpn_selector: None,
             tickets: crate::session::TicketPolicy::default(),
+            require_ems: true,
+            renegotiation: RenegotiationPolicy::default(),
         }
     }
 
     /// Checks that a handshake can be attempted at all.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        if !self.versions.contains(&ProtocolVersion::TLSv1_3) {
-            return Err(match self.versions.contains(&ProtocolVersion::TLSv1_2) {
-                true => Error::NotSupported("TLS 1.2"),
-                false => invalid("no supported protocol version (TLS 1.3 or 1.2)"),
-            });
-        }
-        if tls13_suites(self.provider, &self.cipher_suites).is_empty() {
-            return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
-        }
+        check_versions(self.provider, &self.versions, &self.cipher_suites)?;
         if self.cert.chain.is_empty() {
             return Err(invalid("empty certificate chain"));
         }
@@ -253,6 +299,26 @@ impl ServerConfig {
         }
         Ok(())
     }
+}
+
+/// At least one of TLS 1.3 and TLS 1.2, each enabled one with a suite.
+fn check_versions(
+    provider: &CryptoProvider,
+    versions: &[ProtocolVersion],
+    suites: &[CipherSuite],
+) -> Result<(), Error> {
+    let tls13 = versions.contains(&ProtocolVersion::TLSv1_3);
+    let tls12 = versions.contains(&ProtocolVersion::TLSv1_2);
+    if !tls13 && !tls12 {
+        return Err(invalid("no supported protocol version (TLS 1.3 or 1.2)"));
+    }
+    if tls13 && tls13_suites(provider, suites).is_empty() {
+        return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
+    }
+    if tls12 && !tls13 && tls12_suites(provider, suites).is_empty() {
+        return Err(invalid("no TLS 1.2 cipher suite usable with this provider"));
+    }
+    Ok(())
 }
 
 fn invalid(why: &str) -> Error {

@@ -14,6 +14,7 @@ use ferrotls_core::{
 
 use crate::action::{Action, HandshakeSummary, Role, Tls13SessionTicket};
 use crate::config::{ClientConfig, ServerConfig};
+use crate::tls12::Tls12;
 use crate::tls13::client::{self, ClientState};
 use crate::tls13::server::{self, ServerState};
 use crate::tls13::traffic::Traffic;
@@ -78,6 +79,9 @@ pub(crate) fn encode_message(typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>,
 enum State {
     Client(ClientState),
     Server(ServerState),
+    /// A TLS 1.2 connection, either role (handed over by the TLS 1.3
+    /// states once the hellos chose TLS 1.2).
+    Tls12(Tls12),
     /// A call failed; the error is kept to be returned again.
     Failed(Error),
     /// Only seen while a state is being moved out of `self`.
@@ -161,8 +165,9 @@ impl Handshake {
         self.step(out, |state, out| {
             let msg = Message::parse(message)?;
             match state {
-                State::Client(s) => s.handle(&msg, now, out).map(State::Client),
-                State::Server(s) => s.handle(&msg, now, out).map(State::Server),
+                State::Client(s) => s.handle(&msg, now, out).map(hoist_client),
+                State::Server(s) => s.handle(&msg, now, out).map(hoist_server),
+                State::Tls12(s) => s.handle(&msg, now, out).map(State::Tls12),
                 State::Failed(_) | State::Poisoned => Err(internal()),
             }
         })
@@ -171,12 +176,21 @@ impl Handshake {
     /// A ChangeCipherSpec record (payload already checked to be `[1]`).
     /// TLS 1.3 drops it between the first ClientHello and the peer's
     /// Finished (RFC 8446 section 5); anywhere else it is unexpected_message.
+    ///
+    /// In TLS 1.2 it is part of the handshake: in the one state that
+    /// expects it, it installs the peer's new read keys.
     pub fn handle_change_cipher_spec(&mut self, out: &mut Vec<Action>) -> Result<(), Error> {
+        if matches!(self.state, State::Tls12(_)) {
+            return self.step(out, |state, out| match state {
+                State::Tls12(s) => s.handle_change_cipher_spec(out).map(State::Tls12),
+                _ => Err(internal()),
+            });
+        }
         let allowed = match &self.state {
             State::Client(s) => s.accepts_change_cipher_spec(),
             State::Server(s) => s.accepts_change_cipher_spec(),
+            State::Tls12(_) | State::Poisoned => return Err(internal()),
             State::Failed(e) => return Err(e.clone()),
-            State::Poisoned => return Err(internal()),
         };
         let ccs_seen = self.ccs_seen.saturating_add(1);
         self.step(out, |state, _| {
@@ -195,9 +209,58 @@ impl Handshake {
         Ok(())
     }
 
-    /// True until the handshake is complete (and after a failure).
+    /// True until the handshake is complete (and after a failure), and
+    /// during a TLS 1.2 renegotiation.
     pub fn is_handshaking(&self) -> bool {
-        self.traffic().is_none()
+        match &self.state {
+            State::Tls12(s) => s.traffic().is_none(),
+            _ => self.traffic().is_none(),
+        }
+    }
+
+    /// True while a TLS 1.2 renegotiation runs on an established
+    /// connection (application data still flows until the peer's
+    /// ChangeCipherSpec).
+    pub fn is_renegotiating(&self) -> bool {
+        matches!(&self.state, State::Tls12(s) if s.traffic().is_none() && s.established().is_some())
+    }
+
+    /// TLS 1.2 renegotiation (RFC 5746): a client sends a new ClientHello,
+    /// a server a HelloRequest (the client answers with a ClientHello,
+    /// which [`handle_handshake`](Self::handle_handshake) then processes).
+    /// Only on an established TLS 1.2 connection; TLS 1.3 has no
+    /// renegotiation. A misuse leaves the connection as it was.
+    pub fn renegotiate(&mut self, out: &mut Vec<Action>) -> Result<(), Error> {
+        match &self.state {
+            State::Failed(e) => return Err(e.clone()),
+            State::Tls12(s) if s.traffic().is_some() => {}
+            State::Tls12(_) => return Err(ApiMisuse::HandshakeNotComplete.into()),
+            _ if self.traffic().is_some() => {
+                return Err(Error::NotSupported("renegotiation in TLS 1.3"));
+            }
+            _ => return Err(ApiMisuse::HandshakeNotComplete.into()),
+        }
+        self.step(out, |state, out| match state {
+            State::Tls12(s) => s.renegotiate(out).map(State::Tls12),
+            _ => Err(internal()),
+        })
+    }
+
+    /// The peer sent a no_renegotiation warning. A TLS 1.2 client whose
+    /// renegotiation ClientHello it answers goes back to the established
+    /// connection (returns true); anywhere else the warning changes
+    /// nothing (returns false) and the caller may ignore it.
+    pub fn peer_declined_renegotiation(&mut self) -> bool {
+        let state = core::mem::replace(&mut self.state, State::Poisoned);
+        let (state, changed) = match state {
+            State::Tls12(s) => {
+                let (s, changed) = s.peer_declined_renegotiation();
+                (State::Tls12(s), changed)
+            }
+            other => (other, false),
+        };
+        self.state = state;
+        changed
     }
 
     /// Client or server.
@@ -219,6 +282,14 @@ impl Handshake {
         use ContentType::*;
         match &self.state {
             _ if self.traffic().is_some() => &[Handshake, ApplicationData, Alert],
+            State::Tls12(s) => match (s.accepts_change_cipher_spec(), s.accepts_application_data())
+            {
+                (_, true) if s.traffic().is_some() => &[Handshake, ApplicationData, Alert],
+                (true, true) => &[Handshake, ChangeCipherSpec, ApplicationData, Alert],
+                (true, false) => &[Handshake, ChangeCipherSpec, Alert],
+                (false, true) => &[Handshake, ApplicationData, Alert],
+                (false, false) => &[Handshake, Alert],
+            },
             State::Client(s) if s.accepts_change_cipher_spec() => {
                 &[Handshake, ChangeCipherSpec, Alert]
             }
@@ -246,6 +317,9 @@ impl Handshake {
                 }
                 Ok(())
             }
+            State::Tls12(s) if s.traffic().is_some() => {
+                Err(Error::NotSupported("KeyUpdate in TLS 1.2"))
+            }
             _ => Err(ApiMisuse::HandshakeNotComplete.into()),
         }
     }
@@ -260,14 +334,22 @@ impl Handshake {
     ) -> Result<(), Error> {
         match (&self.state, self.traffic()) {
             (State::Failed(e), _) => Err(e.clone()),
+            (State::Tls12(s), _) => match s.established() {
+                Some(t) => t.export_keying_material(label, context, out),
+                None => Err(ApiMisuse::HandshakeNotComplete.into()),
+            },
             (_, Some(t)) => t.export_keying_material(label, context, out),
             _ => Err(ApiMisuse::HandshakeNotComplete.into()),
         }
     }
 
-    /// The negotiated parameters, once the handshake is complete.
+    /// The negotiated parameters, once the handshake is complete (during
+    /// a TLS 1.2 renegotiation, those of the connection in use).
     pub fn summary(&self) -> Option<&HandshakeSummary> {
-        self.traffic().map(|t| t.summary())
+        match &self.state {
+            State::Tls12(s) => s.summary(),
+            _ => self.traffic().map(|t| t.summary()),
+        }
     }
 
     fn traffic(&self) -> Option<&Traffic> {
@@ -312,6 +394,7 @@ impl core::fmt::Debug for Handshake {
         let state = match &self.state {
             State::Client(s) => s.name(),
             State::Server(s) => s.name(),
+            State::Tls12(s) => s.name(),
             State::Failed(_) => "Failed",
             State::Poisoned => "Poisoned",
         };
@@ -319,6 +402,21 @@ impl core::fmt::Debug for Handshake {
             .field("role", &self.role)
             .field("state", &state)
             .finish()
+    }
+}
+
+/// A TLS 1.3 state that handed over to TLS 1.2 becomes a TLS 1.2 state.
+fn hoist_client(s: ClientState) -> State {
+    match s {
+        ClientState::Tls12(t) => State::Tls12(*t),
+        other => State::Client(other),
+    }
+}
+
+fn hoist_server(s: ServerState) -> State {
+    match s {
+        ServerState::Tls12(t) => State::Tls12(*t),
+        other => State::Server(other),
     }
 }
 

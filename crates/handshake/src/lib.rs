@@ -44,16 +44,18 @@ pub mod hooks;
 pub mod key_schedule;
 pub mod msgs;
 pub mod session;
+mod tls12;
 mod tls13;
 pub mod transcript;
 
-pub use action::{Action, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket};
+pub use action::{Action, HandshakeSummary, RecordKeys, Role, Tls12Session, Tls13SessionTicket};
 pub use config::{
-    CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, ServerConfig,
+    CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, RenegotiationPolicy,
+    ServerConfig,
 };
 pub use handshake::Handshake;
 pub use hooks::{
     AlpnDecision, KeyLog, ResolvesClientCert, ResolvesServerCert, SelectsAlpn, SniDecision,
 };
-pub use session::{TicketKeys, TicketPolicy};
 pub use msgs::HandshakeJoiner;
+pub use session::{TicketKeys, TicketPolicy};

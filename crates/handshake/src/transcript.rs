@@ -29,6 +29,12 @@ impl HandshakeHashBuffer {
         self.buffer.extend_from_slice(message);
     }
 
+    /// The messages buffered so far (TLS 1.2 client authentication signs
+    /// the messages themselves, not their hash).
+    pub fn buffered(&self) -> &[u8] {
+        &self.buffer
+    }
+
     /// The suite is known: hash what was buffered and keep hashing.
     pub fn start_hash(self, hash: &'static dyn Hash) -> HandshakeHash {
         let mut ctx = hash.start();

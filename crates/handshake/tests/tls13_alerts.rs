@@ -302,13 +302,17 @@ fn s16_tls12_server_hello_without_sentinel() {
     let e = client_rejects(&mut p, &sh, A::ProtocolVersion);
     assert_eq!(e, PeerIncompatible::NoCommonVersion.into());
 
-    // Offered (TLS 1.2 listed in the config): not implemented, said plainly.
+    // Offered (TLS 1.2 listed in the config): handled as TLS 1.2, where
+    // the TLS 1.3 suite of this ServerHello was never offered.
     let mut c = pki.client_config();
     c.versions = vec![ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
     let mut p = Pair::new(c, pki.server_config());
     let sh = edited_server_hello(&mut p, |sh| sh.extensions.clear());
-    let e = client_rejects(&mut p, &sh, A::InternalError);
-    assert_eq!(e, Error::NotSupported("TLS 1.2"));
+    let e = client_rejects(&mut p, &sh, A::IllegalParameter);
+    assert_eq!(
+        e,
+        PeerMisbehaved::IllegalParameter("server chose a cipher suite we did not offer").into()
+    );
 }
 
 #[test]

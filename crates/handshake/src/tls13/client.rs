@@ -46,6 +46,8 @@ pub(crate) enum ClientState {
     ExpectCertificateVerify(Box<ExpectCertificateVerify>),
     ExpectFinished(Box<ExpectFinished>),
     Traffic(Box<Traffic>),
+    /// The server chose TLS 1.2; `Handshake` moves this out at once.
+    Tls12(Box<crate::tls12::Tls12>),
 }
 
 impl ClientState {
@@ -66,13 +68,14 @@ impl ClientState {
                 t.handle(msg, now, out)?;
                 Ok(Self::Traffic(t))
             }
+            Self::Tls12(t) => t.handle(msg, now, out).map(|t| Self::Tls12(Box::new(t))),
         }
     }
 
     /// A stray ChangeCipherSpec is dropped from the first ClientHello until
     /// the server's Finished (RFC 8446 section 5).
     pub fn accepts_change_cipher_spec(&self) -> bool {
-        !matches!(self, Self::Traffic(_))
+        !matches!(self, Self::Traffic(_) | Self::Tls12(_))
     }
 
     pub fn name(&self) -> &'static str {
@@ -84,6 +87,7 @@ impl ClientState {
             Self::ExpectCertificateVerify(_) => "ExpectCertificateVerify",
             Self::ExpectFinished(_) => "ExpectFinished",
             Self::Traffic(_) => "Traffic",
+            Self::Tls12(t) => t.name(),
         }
     }
 }
@@ -195,6 +199,21 @@ impl ExpectServerHello {
             return Err(msg.unexpected(&[HandshakeType::ServerHello]));
         }
         let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
+        let (tls13, tls12) = (self.offer.offered_tls13, self.offer.offered_tls12);
+        if crate::tls12::client::is_tls12_server_hello(&sh, tls13, tls12)? && self.retry.is_none() {
+            let Transcript::Buffer(buffer) = self.transcript else {
+                return Err(Error::General("TLS 1.2 after a hashed transcript".into()));
+            };
+            let Shared {
+                config,
+                server_name,
+                ..
+            } = self.shared;
+            let hello = &self.offer.hello;
+            let sni = self.offer.sni;
+            return crate::tls12::client::start(config, server_name, hello, sni, buffer, &sh, msg)
+                .map(|t| ClientState::Tls12(Box::new(crate::tls12::Tls12::Client(t))));
+        }
         self.check_version(&sh)?;
         if sh.legacy_version != ProtocolVersion::TLSv1_2 {
             return Err(illegal("ServerHello.legacy_version is not 0x0303"));
@@ -303,12 +322,11 @@ impl ExpectServerHello {
     }
 
     /// Version selection (RFC 8446 4.1.3, 4.2.1), including the downgrade
-    /// sentinel. A server choosing TLS 1.2 that we offered is our own
-    /// limitation, so it is `NotSupported` (internal_error) rather than a
-    /// protocol_version blamed on the peer.
+    /// sentinel, once a TLS 1.2 answer was handed to `tls12` (which is
+    /// only possible before a HelloRetryRequest).
     fn check_version(&self, sh: &ServerHelloPayload) -> Result<(), Error> {
         match sh.supported_versions() {
-            Some(ProtocolVersion::TLSv1_3) => Ok(()),
+            Some(ProtocolVersion::TLSv1_3) if self.offer.offered_tls13 => Ok(()),
             Some(_) => Err(illegal(
                 "supported_versions selected a version we did not offer",
             )),
@@ -317,7 +335,7 @@ impl ExpectServerHello {
                     Err(PeerMisbehaved::DowngradeDetected.into())
                 } else if sh.legacy_version == ProtocolVersion::TLSv1_2 && self.offer.offered_tls12
                 {
-                    Err(Error::NotSupported("TLS 1.2"))
+                    Err(illegal("TLS 1.2 ServerHello after a HelloRetryRequest"))
                 } else {
                     Err(PeerIncompatible::NoCommonVersion.into())
                 }
@@ -656,6 +674,7 @@ impl ExpectFinished {
             resumed: resumed.is_some(),
             hello_retry_request: shared.hello_retry_request,
             peer_record_size_limit: record_size_limit,
+            tls12_session: None,
         };
         out.push(Action::HandshakeComplete(Box::new(summary.clone())));
         Ok(ClientState::Traffic(Box::new(Traffic {

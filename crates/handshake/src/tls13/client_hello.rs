@@ -24,7 +24,9 @@ pub(crate) struct Offer {
     pub key_shares: Vec<Box<dyn ActiveKeyExchange>>,
     /// The SNI value sent, if any.
     pub sni: Option<String>,
-    /// Whether TLS 1.2 was offered next to TLS 1.3.
+    /// Whether TLS 1.3 was offered.
+    pub offered_tls13: bool,
+    /// Whether TLS 1.2 was offered.
     pub offered_tls12: bool,
     /// The ticket offered for resumption, if any.
     pub psk: Option<OfferedPsk>,
@@ -58,7 +60,8 @@ pub(crate) fn first_hello(
     provider.random.fill(&mut random)?;
     // Compatibility mode: a fresh random session id makes the handshake
     // look like a TLS 1.2 resumption to middleboxes (Appendix D.4).
-    let session_id = if config.compatibility_mode {
+    let offered_tls13 = config.versions.contains(&ProtocolVersion::TLSv1_3);
+    let session_id = if config.compatibility_mode && offered_tls13 {
         let mut id = [0u8; 32];
         provider.random.fill(&mut id)?;
         SessionId::new(&id).ok_or_else(|| Error::General("session id".into()))?
@@ -73,7 +76,11 @@ pub(crate) fn first_hello(
         }
     }
     let mut key_shares = Vec::new();
-    for g in groups.iter().take(config.key_share_count.max(1)) {
+    let share_count = match offered_tls13 {
+        true => config.key_share_count.max(1),
+        false => 0,
+    };
+    for g in groups.iter().take(share_count) {
         if let Some(kx) = provider.kx_group(*g) {
             key_shares.push(kx.start()?);
         }
@@ -85,7 +92,7 @@ pub(crate) fn first_hello(
         .iter()
         .copied()
         .filter(|id| match provider.suite(*id) {
-            Some(SupportedCipherSuite::Tls13(_)) => true,
+            Some(SupportedCipherSuite::Tls13(_)) => offered_tls13,
             Some(SupportedCipherSuite::Tls12(_)) => offered_tls12,
             None => false,
         })
@@ -96,7 +103,10 @@ pub(crate) fn first_hello(
         _ => None,
     };
 
-    let mut versions = vec![ProtocolVersion::TLSv1_3];
+    let mut versions = Vec::new();
+    if offered_tls13 {
+        versions.push(ProtocolVersion::TLSv1_3);
+    }
     if offered_tls12 {
         versions.push(ProtocolVersion::TLSv1_2);
     }
@@ -121,13 +131,18 @@ pub(crate) fn first_hello(
     if let Some(limit) = config.record_size_limit {
         exts.push(ClientExtension::RecordSizeLimit(limit));
     }
-    exts.push(ClientExtension::SupportedVersions(versions));
-    // psk_dhe_ke lets the server send tickets (RFC 8446 4.2.9); no PSK is
-    // offered yet.
-    exts.push(ClientExtension::PskKeyExchangeModes(vec![
-        PskKeyExchangeMode::PskDheKe,
-    ]));
-    exts.push(ClientExtension::KeyShare(share_entries(&key_shares)));
+    if offered_tls12 {
+        exts.extend(crate::tls12::client_hello_extensions());
+    }
+    if offered_tls13 {
+        exts.push(ClientExtension::SupportedVersions(versions));
+        // psk_dhe_ke lets the server send tickets (RFC 8446 4.2.9); no PSK
+        // is offered yet.
+        exts.push(ClientExtension::PskKeyExchangeModes(vec![
+            PskKeyExchangeMode::PskDheKe,
+        ]));
+        exts.push(ClientExtension::KeyShare(share_entries(&key_shares)));
+    }
 
     // A ticket is offered only to the name it was issued for, and only
     // with a suite we offer now (RFC 8446 4.6.1).
@@ -156,6 +171,7 @@ pub(crate) fn first_hello(
             groups,
             key_shares,
             sni,
+            offered_tls13,
             offered_tls12,
             psk,
         },

@@ -44,6 +44,8 @@ pub(crate) enum ServerState {
     ExpectCertificateVerify(Box<ExpectCertificateVerify>),
     ExpectFinished(Box<ExpectFinished>),
     Traffic(Box<Traffic>),
+    /// The client gets TLS 1.2; `Handshake` moves this out at once.
+    Tls12(Box<crate::tls12::Tls12>),
 }
 
 impl ServerState {
@@ -62,6 +64,7 @@ impl ServerState {
                 t.handle(msg, now, out)?;
                 Ok(Self::Traffic(t))
             }
+            Self::Tls12(t) => t.handle(msg, now, out).map(|t| Self::Tls12(Box::new(t))),
         }
     }
 
@@ -70,7 +73,7 @@ impl ServerState {
     pub fn accepts_change_cipher_spec(&self) -> bool {
         match self {
             Self::ExpectClientHello(s) => s.retry.is_some(),
-            Self::Traffic(_) => false,
+            Self::Traffic(_) | Self::Tls12(_) => false,
             _ => true,
         }
     }
@@ -82,6 +85,7 @@ impl ServerState {
             Self::ExpectCertificateVerify(_) => "ExpectCertificateVerify",
             Self::ExpectFinished(_) => "ExpectFinished",
             Self::Traffic(_) => "Traffic",
+            Self::Tls12(t) => t.name(),
         }
     }
 }
@@ -119,6 +123,10 @@ impl ExpectClientHello {
             return Err(msg.unexpected(&[HandshakeType::ClientHello]));
         }
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
+        if self.retry.is_none() && crate::tls12::server::use_tls12(&self.config, &ch) {
+            return crate::tls12::server::start(self.config, msg, &ch, out)
+                .map(|t| ServerState::Tls12(Box::new(crate::tls12::Tls12::Server(t))));
+        }
         let retry = self
             .retry
             .as_ref()
@@ -362,6 +370,7 @@ impl ExpectClientHello {
                 resumed: resumed.is_some(),
                 hello_retry_request: neg.after_retry,
                 peer_record_size_limit,
+                tls12_session: None,
             },
         };
         Ok(match client_schemes {

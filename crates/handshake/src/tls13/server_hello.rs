@@ -130,9 +130,10 @@ pub(crate) fn negotiate(
     })
 }
 
-/// Only TLS 1.3 is implemented. A client without it gets protocol_version
-/// (SPEC S16 for TLS 1.1 and below); one offering TLS 1.2 to a server
-/// configured for it is told plainly that TLS 1.2 is not implemented.
+/// TLS 1.3 in common, or nothing: a ClientHello that can get TLS 1.2 was
+/// handed to `tls12` before this (except after a HelloRetryRequest, where
+/// changing the version is illegal). A client with neither gets
+/// protocol_version (SPEC S16 for TLS 1.1 and below).
 fn check_version(config: &ServerConfig, ch: &ClientHelloPayload) -> Result<(), Error> {
     let offered = ch.supported_versions();
     let we_do_13 = config.versions.contains(&ProtocolVersion::TLSv1_3);
@@ -144,7 +145,7 @@ fn check_version(config: &ServerConfig, ch: &ClientHelloPayload) -> Result<(), E
         None => ch.client_version.get() >= ProtocolVersion::TLSv1_2.get(),
     };
     if offers_12 && config.versions.contains(&ProtocolVersion::TLSv1_2) {
-        return Err(Error::NotSupported("TLS 1.2"));
+        return Err(illegal("second ClientHello dropped TLS 1.3"));
     }
     Err(PeerIncompatible::NoCommonVersion.into())
 }

@@ -1,0 +1,718 @@
+//! The TLS 1.2 client (RFC 5246 section 7.3, ECDHE per RFC 8422):
+//!
+//! ```text
+//! ClientHello  --> (renegotiation: ExpectServerHello)
+//!                  ExpectCertificate
+//!                  ExpectServerKeyExchange
+//!                  ExpectCertificateRequestOrDone
+//!                  ExpectServerHelloDone (after CertificateRequest)
+//! [Certificate,] ClientKeyExchange, [CertificateVerify,]
+//! ChangeCipherSpec, Finished  --> ExpectChangeCipherSpec
+//!                                 ExpectFinished
+//!                                 Traffic (HelloRequest or renegotiate():
+//!                                 a new ClientHello, back to the top)
+//! ```
+
+use std::sync::Arc;
+
+use ferrotls_core::crypto::{SupportedCipherSuite, Tls12CipherSuite};
+use ferrotls_core::enums::EcPointFormat;
+use ferrotls_core::{
+    ApiMisuse, CertificateDer, CipherSuite, Codec, ContentType, Error, HandshakeType,
+    InvalidMessage, NamedGroup, PeerIncompatible, PeerMisbehaved, ProtocolVersion, ServerName,
+    SignatureScheme, UnixTime,
+};
+
+use super::keys::{MasterSecret, MasterSecretInput, VERIFY_DATA_LEN};
+use super::traffic::Traffic;
+use super::transcript::Transcript;
+use super::{
+    ct_eq, expect_empty, hello, illegal, is_tls12_group, push_message, scheme_fits, send_ccs,
+    send_handshake, send_no_renegotiation,
+};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
+use crate::config::{CertifiedKey, ClientConfig};
+use crate::handshake::{Message, encode_message};
+use crate::msgs::{
+    CertificatePayload, CertificateRequestPayload, ClientCertificateType, ClientHelloPayload,
+    ClientKeyExchangePayload, DigitallySignedStruct, Payload, ServerExtension, ServerHelloPayload,
+    ServerKeyExchangePayload, SessionId,
+};
+use crate::tls13::decode;
+use crate::transcript::HandshakeHashBuffer;
+
+/// The client's states.
+pub(crate) enum ClientState {
+    ExpectServerHello(Box<ExpectServerHello>),
+    ExpectCertificate(Box<ExpectCertificate>),
+    ExpectServerKeyExchange(Box<ExpectServerKeyExchange>),
+    ExpectCertificateRequestOrDone(Box<ExpectServerHelloDone>),
+    ExpectServerHelloDone(Box<ExpectServerHelloDone>),
+    ExpectChangeCipherSpec(Box<ExpectFinished>),
+    ExpectFinished(Box<ExpectFinished>),
+    Traffic(Box<ClientTraffic>),
+}
+
+impl ClientState {
+    pub fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        if msg.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
+            // RFC 5246 7.4.1.1: ignored while negotiating.
+            expect_empty(msg, "HelloRequest")?;
+            return Ok(self);
+        }
+        match self {
+            Self::ExpectServerHello(s) => s.handle(msg),
+            Self::ExpectCertificate(s) => s.handle(msg, now),
+            Self::ExpectServerKeyExchange(s) => s.handle(msg),
+            Self::ExpectCertificateRequestOrDone(s) => s.handle(msg, true, out),
+            Self::ExpectServerHelloDone(s) => s.handle(msg, false, out),
+            Self::ExpectChangeCipherSpec(_) => Err(Error::InappropriateMessage {
+                expect_types: vec![ContentType::ChangeCipherSpec],
+                got_type: ContentType::Handshake,
+            }),
+            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::Traffic(t) => t.handle(msg, now, out),
+        }
+    }
+
+    /// The server's ChangeCipherSpec: its Finished comes under new keys.
+    pub fn handle_ccs(self, out: &mut Vec<Action>) -> Result<Self, Error> {
+        match self {
+            Self::ExpectChangeCipherSpec(mut s) => {
+                let keys = s.server_keys.take().ok_or_else(lost)?;
+                out.push(Action::SetReadKeys(keys));
+                Ok(Self::ExpectFinished(s))
+            }
+            _ => Err(Error::InappropriateMessage {
+                expect_types: vec![ContentType::Handshake],
+                got_type: ContentType::ChangeCipherSpec,
+            }),
+        }
+    }
+
+    pub fn accepts_ccs(&self) -> bool {
+        matches!(self, Self::ExpectChangeCipherSpec(_))
+    }
+
+    pub fn accepts_app_data(&self) -> bool {
+        match self {
+            Self::Traffic(_) => true,
+            Self::ExpectFinished(_) => false,
+            _ => self.established().is_some(),
+        }
+    }
+
+    pub fn traffic(&self) -> Option<&Traffic> {
+        match self {
+            Self::Traffic(t) => Some(&t.t),
+            _ => None,
+        }
+    }
+
+    pub fn established(&self) -> Option<&Traffic> {
+        let hello = match self {
+            Self::Traffic(t) => return Some(&t.t),
+            Self::ExpectServerHello(s) => &s.hello,
+            Self::ExpectCertificate(s) => &s.hs.hello,
+            Self::ExpectServerKeyExchange(s) => &s.hs.hello,
+            Self::ExpectCertificateRequestOrDone(s) | Self::ExpectServerHelloDone(s) => &s.hs.hello,
+            Self::ExpectChangeCipherSpec(s) | Self::ExpectFinished(s) => &s.hs.hello,
+        };
+        hello.prior.as_ref().map(|p| &p.t)
+    }
+
+    pub fn renegotiate(self, out: &mut Vec<Action>) -> Result<Self, Error> {
+        match self {
+            Self::Traffic(t) => start_renegotiation(t, out),
+            _ => Err(ApiMisuse::HandshakeNotComplete.into()),
+        }
+    }
+
+    pub fn peer_declined_renegotiation(self) -> (Self, bool) {
+        match self {
+            Self::ExpectServerHello(s) => match s.hello.prior {
+                Some(prior) => (Self::Traffic(prior), true),
+                None => (Self::ExpectServerHello(s), false),
+            },
+            other => (other, false),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ExpectServerHello(_) => "Tls12ExpectServerHello",
+            Self::ExpectCertificate(_) => "Tls12ExpectCertificate",
+            Self::ExpectServerKeyExchange(_) => "Tls12ExpectServerKeyExchange",
+            Self::ExpectCertificateRequestOrDone(_) => "Tls12ExpectCertificateRequestOrDone",
+            Self::ExpectServerHelloDone(_) => "Tls12ExpectServerHelloDone",
+            Self::ExpectChangeCipherSpec(_) => "Tls12ExpectChangeCipherSpec",
+            Self::ExpectFinished(_) => "Tls12ExpectFinished",
+            Self::Traffic(_) => "Tls12Traffic",
+        }
+    }
+}
+
+/// True when `sh` selects TLS 1.2 and we offered it. A TLS 1.3 client
+/// first checks the downgrade sentinel (RFC 8446 4.1.3): a server that
+/// can do TLS 1.3 but answered TLS 1.2 was tampered with.
+pub(crate) fn is_tls12_server_hello(
+    sh: &ServerHelloPayload,
+    offered_tls13: bool,
+    offered_tls12: bool,
+) -> Result<bool, Error> {
+    if sh.supported_versions().is_some()
+        || sh.legacy_version != ProtocolVersion::TLSv1_2
+        || !offered_tls12
+    {
+        return Ok(false);
+    }
+    if offered_tls13 && sh.has_downgrade_sentinel() {
+        return Err(PeerMisbehaved::DowngradeDetected.into());
+    }
+    Ok(true)
+}
+
+/// Takes over from the TLS 1.3 client when the server chose TLS 1.2:
+/// `ch` is the ClientHello we sent, `buffer` holds it as sent.
+pub(crate) fn start(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    ch: &ClientHelloPayload,
+    sni: Option<String>,
+    buffer: HandshakeHashBuffer,
+    sh: &ServerHelloPayload,
+    msg: &Message<'_>,
+) -> Result<ClientState, Error> {
+    let hello = Hello {
+        config,
+        server_name,
+        sni,
+        client_random: ch.random.0,
+        offered_suites: ch.cipher_suites.clone(),
+        offered_groups: ch
+            .named_groups()
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|g| is_tls12_group(*g))
+            .collect(),
+        session_id: ch.session_id,
+        prior: None,
+    };
+    process_server_hello(hello, buffer, sh, msg)
+}
+
+/// A renegotiation: a new ClientHello on the established connection.
+fn start_renegotiation(
+    prior: Box<ClientTraffic>,
+    out: &mut Vec<Action>,
+) -> Result<ClientState, Error> {
+    let (ch, encoded) = hello::renegotiation_hello(
+        &prior.config,
+        prior.sni.as_deref(),
+        &prior.t.client_verify_data,
+    )?;
+    let mut buffer = HandshakeHashBuffer::new();
+    buffer.add(&encoded);
+    send_handshake(out, encoded);
+    let hello = Hello {
+        config: prior.config.clone(),
+        server_name: prior.server_name.clone(),
+        sni: prior.sni.clone(),
+        client_random: ch.random.0,
+        offered_suites: ch.cipher_suites,
+        offered_groups: ch
+            .extensions
+            .iter()
+            .find_map(|e| match e {
+                crate::msgs::ClientExtension::SupportedGroups(g) => Some(g.clone()),
+                _ => None,
+            })
+            .unwrap_or_default(),
+        session_id: SessionId::EMPTY,
+        prior: Some(prior),
+    };
+    Ok(ClientState::ExpectServerHello(Box::new(
+        ExpectServerHello { hello, buffer },
+    )))
+}
+
+/// What we offered, and the connection being renegotiated if any.
+struct Hello {
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    sni: Option<String>,
+    client_random: [u8; 32],
+    offered_suites: Vec<CipherSuite>,
+    offered_groups: Vec<NamedGroup>,
+    session_id: SessionId,
+    prior: Option<Box<ClientTraffic>>,
+}
+
+/// The handshake once the ServerHello fixed the parameters.
+struct Handshaking {
+    hello: Hello,
+    suite: &'static Tls12CipherSuite,
+    server_random: [u8; 32],
+    session_id: SessionId,
+    ems: bool,
+    alpn: Option<Vec<u8>>,
+    record_size_limit: Option<u16>,
+    transcript: Transcript,
+}
+
+pub(crate) struct ExpectServerHello {
+    hello: Hello,
+    buffer: HandshakeHashBuffer,
+}
+
+impl ExpectServerHello {
+    fn handle(self, msg: &Message<'_>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::ServerHello {
+            return Err(msg.unexpected(&[HandshakeType::ServerHello]));
+        }
+        let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
+        if sh.legacy_version != ProtocolVersion::TLSv1_2 || sh.supported_versions().is_some() {
+            // A renegotiation cannot change the version (RFC 5246 7.4.1.2).
+            return Err(illegal("renegotiation ServerHello changed the version"));
+        }
+        process_server_hello(self.hello, self.buffer, &sh, msg)
+    }
+}
+
+/// ServerHello checks of both the first handshake and renegotiations.
+fn process_server_hello(
+    hello: Hello,
+    buffer: HandshakeHashBuffer,
+    sh: &ServerHelloPayload,
+    msg: &Message<'_>,
+) -> Result<ClientState, Error> {
+    if sh.is_hello_retry_request() {
+        return Err(illegal("HelloRetryRequest in TLS 1.2"));
+    }
+    let config = &hello.config;
+    let suite = match config.provider.suite(sh.cipher_suite) {
+        Some(SupportedCipherSuite::Tls12(s)) if hello.offered_suites.contains(&s.suite) => s,
+        _ => return Err(illegal("server chose a cipher suite we did not offer")),
+    };
+    // Session resumption branches here: the server echoing an offered
+    // session id (or accepting a ticket) means an abbreviated handshake.
+    // Nothing resumable is offered yet, so an echo is a protocol error.
+    if !sh.session_id.is_empty() && sh.session_id == hello.session_id {
+        return Err(illegal("server resumed a session we did not offer"));
+    }
+    let mut ems = false;
+    let mut alpn = None;
+    let mut record_size_limit = None;
+    let mut renegotiation_info = None;
+    for ext in &sh.extensions {
+        match ext {
+            ServerExtension::RenegotiationInfo(p) => renegotiation_info = Some(p.bytes()),
+            ServerExtension::ExtendedMasterSecret => ems = true,
+            ServerExtension::EcPointFormats(f) => {
+                if !f.contains(&EcPointFormat::Uncompressed) {
+                    return Err(illegal("ec_point_formats without uncompressed"));
+                }
+            }
+            ServerExtension::Alpn(p) if !config.alpn_protocols.is_empty() => {
+                if !config.alpn_protocols.iter().any(|o| o == p.as_bytes()) {
+                    return Err(illegal("server chose an ALPN protocol we did not offer"));
+                }
+                alpn = Some(p.as_bytes().to_vec());
+            }
+            ServerExtension::ServerNameAck if hello.sni.is_some() => {}
+            ServerExtension::RecordSizeLimit(l) if config.record_size_limit.is_some() => {
+                record_size_limit = Some(*l);
+            }
+            other => {
+                use crate::msgs::Extension;
+                return Err(PeerMisbehaved::UnsolicitedExtension(other.ext_type()).into());
+            }
+        }
+    }
+    // RFC 5746 3.4 and 3.5: secure renegotiation only, checked strictly.
+    let expected = hello
+        .prior
+        .as_ref()
+        .map(|p| p.t.both_verify_data())
+        .unwrap_or_default();
+    match renegotiation_info {
+        Some(got) if ct_eq(got, &expected) => {}
+        _ => return Err(PeerIncompatible::SecureRenegotiationRequired.into()),
+    }
+    let ems_required = config.require_ems || hello.prior.as_ref().is_some_and(|p| p.t.ems);
+    if !ems && ems_required {
+        return Err(PeerIncompatible::ExtendedMasterSecretRequired.into());
+    }
+    let keep_raw = config.client_auth_cert.is_some();
+    let mut transcript = Transcript::new(buffer, suite.hash, keep_raw);
+    transcript.add(msg.encoded);
+    Ok(ClientState::ExpectCertificate(Box::new(
+        ExpectCertificate {
+            hs: Handshaking {
+                hello,
+                suite,
+                server_random: sh.random.0,
+                session_id: sh.session_id,
+                ems,
+                alpn,
+                record_size_limit,
+                transcript,
+            },
+        },
+    )))
+}
+
+pub(crate) struct ExpectCertificate {
+    hs: Handshaking,
+}
+
+impl ExpectCertificate {
+    fn handle(mut self, msg: &Message<'_>, now: UnixTime) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::Certificate {
+            return Err(msg.unexpected(&[HandshakeType::Certificate]));
+        }
+        let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
+        let Some((leaf, intermediates)) = chain.split_first() else {
+            return Err(InvalidMessage::InvalidLength("empty server Certificate").into());
+        };
+        let hello = &self.hs.hello;
+        hello
+            .config
+            .verifier
+            .verify_server_cert(leaf, intermediates, &hello.server_name, now)?;
+        if let Some(prior) = &hello.prior {
+            prior
+                .t
+                .check_same_peer(&hello.config.renegotiation, Some(leaf))?;
+        }
+        self.hs.transcript.add(msg.encoded);
+        Ok(ClientState::ExpectServerKeyExchange(Box::new(
+            ExpectServerKeyExchange { hs: self.hs, chain },
+        )))
+    }
+}
+
+pub(crate) struct ExpectServerKeyExchange {
+    hs: Handshaking,
+    chain: Vec<CertificateDer>,
+}
+
+impl ExpectServerKeyExchange {
+    fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::ServerKeyExchange {
+            return Err(msg.unexpected(&[HandshakeType::ServerKeyExchange]));
+        }
+        let ske = decode(
+            msg.body,
+            "ServerKeyExchange",
+            ServerKeyExchangePayload::parse,
+        )?;
+        let hs = &self.hs;
+        let config = &hs.hello.config;
+        let group = ske.params.group;
+        if !hs.hello.offered_groups.contains(&group) || config.provider.kx_group(group).is_none() {
+            return Err(illegal("ServerKeyExchange group we did not offer"));
+        }
+        let scheme = ske.dss.scheme;
+        if !config.signature_schemes.contains(&scheme) || !scheme_fits(scheme, hs.suite.sign) {
+            return Err(illegal("ServerKeyExchange scheme we did not offer"));
+        }
+        let signed = ske.signed_data(&hs.hello.client_random, &hs.server_random);
+        config.verifier.verify_tls12_signature(
+            &signed,
+            &self.chain[0],
+            scheme,
+            ske.dss.signature.bytes(),
+        )?;
+        self.hs.transcript.add(msg.encoded);
+        Ok(ClientState::ExpectCertificateRequestOrDone(Box::new(
+            ExpectServerHelloDone {
+                hs: self.hs,
+                chain: self.chain,
+                group,
+                server_public: ske.params.public.0,
+                scheme,
+                cert_request: None,
+            },
+        )))
+    }
+}
+
+pub(crate) struct ExpectServerHelloDone {
+    hs: Handshaking,
+    chain: Vec<CertificateDer>,
+    group: NamedGroup,
+    server_public: Vec<u8>,
+    scheme: SignatureScheme,
+    cert_request: Option<CertificateRequestPayload>,
+}
+
+impl ExpectServerHelloDone {
+    fn handle(
+        mut self,
+        msg: &Message<'_>,
+        request_allowed: bool,
+        out: &mut Vec<Action>,
+    ) -> Result<ClientState, Error> {
+        match msg.typ {
+            HandshakeType::CertificateRequest if request_allowed => {
+                let req = decode(
+                    msg.body,
+                    "CertificateRequest",
+                    CertificateRequestPayload::parse,
+                )?;
+                self.hs.transcript.add(msg.encoded);
+                self.cert_request = Some(req);
+                Ok(ClientState::ExpectServerHelloDone(Box::new(self)))
+            }
+            HandshakeType::ServerHelloDone => {
+                expect_empty(msg, "ServerHelloDone")?;
+                self.hs.transcript.add(msg.encoded);
+                self.send_flight(out)
+            }
+            _ if request_allowed => Err(msg.unexpected(&[
+                HandshakeType::CertificateRequest,
+                HandshakeType::ServerHelloDone,
+            ])),
+            _ => Err(msg.unexpected(&[HandshakeType::ServerHelloDone])),
+        }
+    }
+
+    /// `[Certificate,] ClientKeyExchange, [CertificateVerify,]
+    /// ChangeCipherSpec, Finished`.
+    fn send_flight(self, out: &mut Vec<Action>) -> Result<ClientState, Error> {
+        let Self {
+            mut hs,
+            chain,
+            group,
+            server_public,
+            scheme,
+            cert_request,
+        } = self;
+        let config = hs.hello.config.clone();
+        let mut flight = Vec::new();
+        let chosen = cert_request
+            .as_ref()
+            .and_then(|req| choose_client_cert(&config, req));
+        if cert_request.is_some() {
+            let certs = chosen
+                .as_ref()
+                .map(|(ck, _)| ck.chain.clone())
+                .unwrap_or_default();
+            let body = certificate_body(certs);
+            push_message(
+                &mut hs.transcript,
+                &mut flight,
+                HandshakeType::Certificate,
+                &body,
+            )?;
+        }
+
+        let kx = config
+            .provider
+            .kx_group(group)
+            .ok_or_else(|| Error::General("offered group vanished".into()))?
+            .start()?;
+        let cke = ClientKeyExchangePayload {
+            public: Payload::new(kx.pub_key()),
+        };
+        let pre_master_secret = kx.complete(&server_public)?;
+        let mut body = Vec::new();
+        cke.encode(&mut body);
+        push_message(
+            &mut hs.transcript,
+            &mut flight,
+            HandshakeType::ClientKeyExchange,
+            &body,
+        )?;
+
+        let session_hash = hs.transcript.current_hash();
+        let input = match hs.ems {
+            true => MasterSecretInput::Extended(&session_hash),
+            false => MasterSecretInput::Legacy {
+                client_random: &hs.hello.client_random,
+                server_random: &hs.server_random,
+            },
+        };
+        let master = MasterSecret::derive(hs.suite, pre_master_secret.as_bytes(), input)?;
+        drop(pre_master_secret);
+
+        if let Some((ck, cv_scheme)) = &chosen {
+            let Some(messages) = hs.transcript.raw() else {
+                return Err(lost());
+            };
+            let signature = ck.key.sign(*cv_scheme, messages)?;
+            let body = DigitallySignedStruct::new(*cv_scheme, signature).get_encoding();
+            push_message(
+                &mut hs.transcript,
+                &mut flight,
+                HandshakeType::CertificateVerify,
+                &body,
+            )?;
+        }
+        hs.transcript.drop_raw();
+        send_handshake(out, flight);
+
+        let (client_keys, server_keys) =
+            master.record_keys(&hs.hello.client_random, &hs.server_random)?;
+        send_ccs(out);
+        out.push(Action::SetWriteKeys(client_keys));
+        let client_verify_data = master.verify_data(true, &hs.transcript.current_hash())?;
+        let finished = encode_message(HandshakeType::Finished, &client_verify_data)?;
+        hs.transcript.add(&finished);
+        send_handshake(out, finished);
+
+        Ok(ClientState::ExpectChangeCipherSpec(Box::new(
+            ExpectFinished {
+                hs,
+                chain,
+                group,
+                scheme,
+                master,
+                server_keys: Some(server_keys),
+                client_verify_data,
+            },
+        )))
+    }
+}
+
+/// Our certificate, if one fits the request: its key type among
+/// `certificate_types` and a scheme it can make among the offered ones.
+/// Without one, an empty Certificate lets the server decide.
+fn choose_client_cert(
+    config: &ClientConfig,
+    req: &CertificateRequestPayload,
+) -> Option<(Arc<CertifiedKey>, SignatureScheme)> {
+    use ferrotls_core::crypto::SignatureKind;
+    let ck = config.client_auth_cert.as_ref()?;
+    let wanted = match ck.key.kind() {
+        SignatureKind::Ecdsa | SignatureKind::Ed25519 => ClientCertificateType::ECDSA_SIGN,
+        SignatureKind::RsaPkcs1 | SignatureKind::RsaPss => ClientCertificateType::RSA_SIGN,
+    };
+    if !req.certificate_types.contains(&wanted) {
+        return None;
+    }
+    let offered: Vec<SignatureScheme> = req
+        .sigschemes
+        .iter()
+        .copied()
+        .filter(|s| s.verify_algorithm(false).is_some())
+        .collect();
+    ck.key.choose_scheme(&offered).map(|s| (ck.clone(), s))
+}
+
+fn certificate_body(chain: Vec<CertificateDer>) -> Vec<u8> {
+    let mut body = Vec::new();
+    CertificatePayload(chain).encode(&mut body);
+    body
+}
+
+pub(crate) struct ExpectFinished {
+    hs: Handshaking,
+    chain: Vec<CertificateDer>,
+    group: NamedGroup,
+    scheme: SignatureScheme,
+    master: MasterSecret,
+    /// Installed when the server's ChangeCipherSpec arrives.
+    server_keys: Option<RecordKeys>,
+    client_verify_data: [u8; VERIFY_DATA_LEN],
+}
+
+impl ExpectFinished {
+    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::Finished {
+            return Err(msg.unexpected(&[HandshakeType::Finished]));
+        }
+        let Self {
+            hs,
+            chain,
+            group,
+            scheme,
+            master,
+            client_verify_data,
+            ..
+        } = self;
+        let server_verify_data =
+            master.check_finished(false, &hs.transcript.current_hash(), msg.body)?;
+        let Hello {
+            config,
+            server_name,
+            sni,
+            client_random,
+            prior,
+            ..
+        } = hs.hello;
+        let summary = HandshakeSummary {
+            version: ProtocolVersion::TLSv1_2,
+            suite: SupportedCipherSuite::Tls12(hs.suite),
+            group: Some(group),
+            alpn: hs.alpn,
+            sni: sni.clone(),
+            peer_certificates: chain,
+            signature_scheme: Some(scheme),
+            resumed: false,
+            hello_retry_request: false,
+            peer_record_size_limit: hs.record_size_limit,
+            tls12_session: Some(Tls12Session {
+                session_id: hs.session_id.as_bytes().to_vec(),
+                master_secret: master.secret().clone(),
+                extended_master_secret: hs.ems,
+            }),
+        };
+        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        Ok(ClientState::Traffic(Box::new(ClientTraffic {
+            t: Traffic {
+                master,
+                client_random,
+                server_random: hs.server_random,
+                client_verify_data,
+                server_verify_data,
+                ems: hs.ems,
+                summary,
+                limiter: prior.map(|p| p.t.limiter).unwrap_or_default(),
+                hello_request_sent: false,
+            },
+            config,
+            server_name,
+            sni,
+        })))
+    }
+}
+
+/// The established client connection.
+pub(crate) struct ClientTraffic {
+    t: Traffic,
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    sni: Option<String>,
+}
+
+impl ClientTraffic {
+    /// Only HelloRequest is a valid post-handshake message in TLS 1.2.
+    fn handle(
+        mut self: Box<Self>,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<ClientState, Error> {
+        if msg.typ != HandshakeType::HelloRequest {
+            return Err(msg.unexpected(&[HandshakeType::HelloRequest]));
+        }
+        expect_empty(msg, "HelloRequest")?;
+        if !self.t.limiter.allow(&self.config.renegotiation, now) {
+            send_no_renegotiation(out);
+            return Ok(ClientState::Traffic(self));
+        }
+        start_renegotiation(self, out)
+    }
+}
+
+pub(crate) fn lost() -> Error {
+    Error::General("TLS 1.2 handshake state lost".into())
+}

@@ -1,0 +1,569 @@
+//! The TLS 1.2 server (RFC 5246 section 7.3, ECDHE per RFC 8422):
+//!
+//! ```text
+//! ClientHello --> ServerHello, Certificate, ServerKeyExchange,
+//!                 [CertificateRequest,] ServerHelloDone
+//!                 ExpectCertificate (client authentication only)
+//!                 ExpectClientKeyExchange
+//!                 ExpectCertificateVerify (a client certificate was sent)
+//!                 ExpectChangeCipherSpec
+//!                 ExpectFinished --> ChangeCipherSpec, Finished
+//!                 Traffic (a renegotiating ClientHello: back to the top;
+//!                 renegotiate(): HelloRequest)
+//! ```
+
+use std::sync::Arc;
+
+use ferrotls_core::crypto::{ActiveKeyExchange, SupportedCipherSuite, Tls12CipherSuite};
+use ferrotls_core::enums::EcPointFormat;
+use ferrotls_core::{
+    ApiMisuse, CertificateDer, CipherSuite, Codec, ContentType, Error, HandshakeType, NamedGroup,
+    PeerIncompatible, ProtocolVersion, SignatureScheme, UnixTime,
+};
+
+use super::keys::{MasterSecret, MasterSecretInput};
+use super::negotiate::{self, Negotiated};
+use super::traffic::Traffic;
+use super::transcript::Transcript;
+use super::{
+    client::lost, ct_eq, hello, illegal, push_message, send_ccs, send_handshake,
+    send_no_renegotiation,
+};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
+use crate::config::ServerConfig;
+use crate::handshake::{Message, encode_message};
+use crate::msgs::{
+    CertificatePayload, CertificateRequestPayload, ClientCertificateType, ClientHelloPayload,
+    ClientKeyExchangePayload, DOWNGRADE_TLS12, DigitallySignedStruct, Payload, ServerEcdhParams,
+    ServerExtension, ServerKeyExchangePayload, SessionId,
+};
+use crate::tls13::decode;
+use crate::transcript::HandshakeHashBuffer;
+
+/// The server's states.
+pub(crate) enum ServerState {
+    ExpectCertificate(Box<Handshaking>),
+    ExpectClientKeyExchange(Box<Handshaking>),
+    ExpectCertificateVerify(Box<ExpectCertificateVerify>),
+    ExpectChangeCipherSpec(Box<ExpectFinished>),
+    ExpectFinished(Box<ExpectFinished>),
+    Traffic(Box<ServerTraffic>),
+}
+
+impl ServerState {
+    pub fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::ExpectCertificate(s) => s.handle_certificate(msg, now),
+            Self::ExpectClientKeyExchange(s) => s.handle_client_key_exchange(msg),
+            Self::ExpectCertificateVerify(s) => s.handle(msg),
+            Self::ExpectChangeCipherSpec(_) => Err(Error::InappropriateMessage {
+                expect_types: vec![ContentType::ChangeCipherSpec],
+                got_type: ContentType::Handshake,
+            }),
+            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::Traffic(t) => t.handle(msg, now, out),
+        }
+    }
+
+    /// The client's ChangeCipherSpec: its Finished comes under new keys.
+    pub fn handle_ccs(self, out: &mut Vec<Action>) -> Result<Self, Error> {
+        match self {
+            Self::ExpectChangeCipherSpec(mut s) => {
+                let keys = s.client_keys.take().ok_or_else(lost)?;
+                out.push(Action::SetReadKeys(keys));
+                Ok(Self::ExpectFinished(s))
+            }
+            _ => Err(Error::InappropriateMessage {
+                expect_types: vec![ContentType::Handshake],
+                got_type: ContentType::ChangeCipherSpec,
+            }),
+        }
+    }
+
+    pub fn accepts_ccs(&self) -> bool {
+        matches!(self, Self::ExpectChangeCipherSpec(_))
+    }
+
+    pub fn accepts_app_data(&self) -> bool {
+        match self {
+            Self::Traffic(_) => true,
+            Self::ExpectFinished(_) => false,
+            _ => self.established().is_some(),
+        }
+    }
+
+    pub fn traffic(&self) -> Option<&Traffic> {
+        match self {
+            Self::Traffic(t) => Some(&t.t),
+            _ => None,
+        }
+    }
+
+    pub fn established(&self) -> Option<&Traffic> {
+        let prior = match self {
+            Self::Traffic(t) => return Some(&t.t),
+            Self::ExpectCertificate(s) | Self::ExpectClientKeyExchange(s) => &s.prior,
+            Self::ExpectCertificateVerify(s) => &s.hs.prior,
+            Self::ExpectChangeCipherSpec(s) | Self::ExpectFinished(s) => &s.hs.prior,
+        };
+        prior.as_ref().map(|p| &p.t)
+    }
+
+    /// RFC 5246 7.4.1.1: HelloRequest, which is no part of any transcript.
+    pub fn renegotiate(self, out: &mut Vec<Action>) -> Result<Self, Error> {
+        match self {
+            Self::Traffic(mut t) => {
+                send_handshake(out, encode_message(HandshakeType::HelloRequest, &[])?);
+                t.t.hello_request_sent = true;
+                Ok(Self::Traffic(t))
+            }
+            _ => Err(ApiMisuse::HandshakeNotComplete.into()),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ExpectCertificate(_) => "Tls12ExpectCertificate",
+            Self::ExpectClientKeyExchange(_) => "Tls12ExpectClientKeyExchange",
+            Self::ExpectCertificateVerify(_) => "Tls12ExpectCertificateVerify",
+            Self::ExpectChangeCipherSpec(_) => "Tls12ExpectChangeCipherSpec",
+            Self::ExpectFinished(_) => "Tls12ExpectFinished",
+            Self::Traffic(_) => "Tls12Traffic",
+        }
+    }
+}
+
+/// Whether the server answers `ch` with TLS 1.2: TLS 1.3 is not common to
+/// both, TLS 1.2 is.
+pub(crate) fn use_tls12(config: &ServerConfig, ch: &ClientHelloPayload) -> bool {
+    let tls13 = config.versions.contains(&ProtocolVersion::TLSv1_3)
+        && ch
+            .supported_versions()
+            .is_some_and(|v| v.contains(&ProtocolVersion::TLSv1_3));
+    !tls13 && config.versions.contains(&ProtocolVersion::TLSv1_2) && negotiate::offers_tls12(ch)
+}
+
+/// Takes over from the TLS 1.3 server for a first ClientHello that gets
+/// TLS 1.2.
+pub(crate) fn start(
+    config: Arc<ServerConfig>,
+    msg: &Message<'_>,
+    ch: &ClientHelloPayload,
+    out: &mut Vec<Action>,
+) -> Result<ServerState, Error> {
+    process_client_hello(config, None, msg, ch, out)
+}
+
+/// RFC 5746 3.6 (first handshake) and 3.7 (renegotiation).
+fn check_renegotiation_info(
+    ch: &ClientHelloPayload,
+    prior: Option<&ServerTraffic>,
+) -> Result<(), Error> {
+    let scsv = ch
+        .cipher_suites
+        .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    let ok = match (prior, ch.renegotiation_info()) {
+        (None, Some(info)) => info.is_empty(),
+        (None, None) => scsv,
+        (Some(_), _) if scsv => false,
+        (Some(p), Some(info)) => ct_eq(info, &p.t.client_verify_data),
+        (Some(_), None) => false,
+    };
+    match ok {
+        true => Ok(()),
+        false => Err(PeerIncompatible::SecureRenegotiationRequired.into()),
+    }
+}
+
+/// The server's answer to a ClientHello, first or renegotiating.
+fn process_client_hello(
+    config: Arc<ServerConfig>,
+    prior: Option<Box<ServerTraffic>>,
+    msg: &Message<'_>,
+    ch: &ClientHelloPayload,
+    out: &mut Vec<Action>,
+) -> Result<ServerState, Error> {
+    if !negotiate::offers_tls12(ch) {
+        return Err(PeerIncompatible::NoCommonVersion.into());
+    }
+    check_renegotiation_info(ch, prior.as_deref())?;
+    let ems_required = config.require_ems || prior.as_ref().is_some_and(|p| p.t.ems);
+    let neg = negotiate::negotiate(&config, ch, ems_required)?;
+    // Session resumption branches here: a session id or ticket found in
+    // the cache would lead to the abbreviated handshake instead of the
+    // full flight below. No session is kept yet, so the id is empty.
+    let session_id = SessionId::EMPTY;
+
+    let mut server_random = [0u8; 32];
+    config.provider.random.fill(&mut server_random)?;
+    if prior.is_none() && config.versions.contains(&ProtocolVersion::TLSv1_3) {
+        // RFC 8446 4.1.3: a TLS 1.3 server negotiating TLS 1.2 says so.
+        server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    }
+    let mut exts = vec![ServerExtension::RenegotiationInfo(Payload::new(
+        prior
+            .as_ref()
+            .map(|p| p.t.both_verify_data())
+            .unwrap_or_default(),
+    ))];
+    if neg.ems {
+        exts.push(ServerExtension::ExtendedMasterSecret);
+    }
+    if ch.ec_point_formats().is_some() {
+        exts.push(ServerExtension::EcPointFormats(vec![
+            EcPointFormat::Uncompressed,
+        ]));
+    }
+    if ch.sni().is_some() {
+        exts.push(ServerExtension::ServerNameAck);
+    }
+    if let Some(p) = &neg.alpn {
+        exts.push(ServerExtension::Alpn(crate::msgs::ProtocolName(p.clone())));
+    }
+    let sh = hello::server_hello(server_random, session_id, neg.suite.suite, exts)?;
+
+    let client_auth = config
+        .client_verifier
+        .as_ref()
+        .filter(|v| v.offer_client_auth())
+        .cloned();
+    let mut buffer = HandshakeHashBuffer::new();
+    buffer.add(msg.encoded);
+    let mut transcript = Transcript::new(buffer, neg.suite.hash, client_auth.is_some());
+    transcript.add(&sh);
+    let mut flight = sh;
+
+    let mut body = Vec::new();
+    CertificatePayload(config.cert.chain.clone()).encode(&mut body);
+    push_message(
+        &mut transcript,
+        &mut flight,
+        HandshakeType::Certificate,
+        &body,
+    )?;
+
+    let client_random = ch.random.0;
+    let kx = config
+        .provider
+        .kx_group(neg.group)
+        .ok_or_else(|| Error::General("negotiated group vanished".into()))?
+        .start()?;
+    let mut ske = ServerKeyExchangePayload {
+        params: ServerEcdhParams {
+            group: neg.group,
+            public: Payload::new(kx.pub_key()),
+        },
+        dss: DigitallySignedStruct::new(neg.scheme, Vec::new()),
+    };
+    let signature = config
+        .cert
+        .key
+        .sign(neg.scheme, &ske.signed_data(&client_random, &server_random))?;
+    ske.dss = DigitallySignedStruct::new(neg.scheme, signature);
+    let mut body = Vec::new();
+    ske.encode(&mut body);
+    push_message(
+        &mut transcript,
+        &mut flight,
+        HandshakeType::ServerKeyExchange,
+        &body,
+    )?;
+
+    let client_schemes = match &client_auth {
+        Some(v) => {
+            let schemes: Vec<SignatureScheme> = v
+                .supported_verify_schemes()
+                .into_iter()
+                .filter(|s| s.verify_algorithm(false).is_some())
+                .collect();
+            let req = CertificateRequestPayload {
+                certificate_types: vec![
+                    ClientCertificateType::ECDSA_SIGN,
+                    ClientCertificateType::RSA_SIGN,
+                ],
+                sigschemes: schemes.clone(),
+                canames: v.root_hint_subjects().to_vec(),
+            };
+            let mut body = Vec::new();
+            req.encode(&mut body);
+            push_message(
+                &mut transcript,
+                &mut flight,
+                HandshakeType::CertificateRequest,
+                &body,
+            )?;
+            schemes
+        }
+        None => Vec::new(),
+    };
+    push_message(
+        &mut transcript,
+        &mut flight,
+        HandshakeType::ServerHelloDone,
+        &[],
+    )?;
+    send_handshake(out, flight);
+
+    let Negotiated {
+        suite,
+        group,
+        alpn,
+        ems,
+        ..
+    } = neg;
+    let hs = Handshaking {
+        config,
+        prior,
+        suite,
+        group,
+        alpn,
+        ems,
+        sni: ch.sni().map(str::to_owned),
+        client_random,
+        server_random,
+        session_id,
+        transcript,
+        kx: Some(kx),
+        client_schemes,
+        peer_chain: Vec::new(),
+        peer_scheme: None,
+    };
+    Ok(match client_auth {
+        Some(_) => ServerState::ExpectCertificate(Box::new(hs)),
+        None => ServerState::ExpectClientKeyExchange(Box::new(hs)),
+    })
+}
+
+/// The handshake after the server's flight.
+pub(crate) struct Handshaking {
+    config: Arc<ServerConfig>,
+    prior: Option<Box<ServerTraffic>>,
+    suite: &'static Tls12CipherSuite,
+    group: NamedGroup,
+    alpn: Option<Vec<u8>>,
+    ems: bool,
+    sni: Option<String>,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: SessionId,
+    transcript: Transcript,
+    kx: Option<Box<dyn ActiveKeyExchange>>,
+    /// What our CertificateRequest allowed (empty: none was sent).
+    client_schemes: Vec<SignatureScheme>,
+    peer_chain: Vec<CertificateDer>,
+    peer_scheme: Option<SignatureScheme>,
+}
+
+impl Handshaking {
+    fn handle_certificate(
+        mut self: Box<Self>,
+        msg: &Message<'_>,
+        now: UnixTime,
+    ) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::Certificate {
+            return Err(msg.unexpected(&[HandshakeType::Certificate]));
+        }
+        let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
+        let Some(verifier) = self.config.client_verifier.clone() else {
+            return Err(lost());
+        };
+        self.transcript.add(msg.encoded);
+        match chain.split_first() {
+            None => {
+                if verifier.client_auth_mandatory() {
+                    return Err(Error::NoCertificatesPresented);
+                }
+                self.transcript.drop_raw();
+            }
+            Some((leaf, intermediates)) => {
+                verifier.verify_client_cert(leaf, intermediates, now)?;
+                if let Some(prior) = &self.prior {
+                    prior
+                        .t
+                        .check_same_peer(&self.config.renegotiation, Some(leaf))?;
+                }
+            }
+        }
+        self.peer_chain = chain;
+        Ok(ServerState::ExpectClientKeyExchange(self))
+    }
+
+    fn handle_client_key_exchange(
+        mut self: Box<Self>,
+        msg: &Message<'_>,
+    ) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::ClientKeyExchange {
+            return Err(msg.unexpected(&[HandshakeType::ClientKeyExchange]));
+        }
+        let cke = decode(
+            msg.body,
+            "ClientKeyExchange",
+            ClientKeyExchangePayload::parse,
+        )?;
+        let kx = self.kx.take().ok_or_else(lost)?;
+        let pre_master_secret = kx.complete(cke.public.bytes())?;
+        self.transcript.add(msg.encoded);
+        let session_hash = self.transcript.current_hash();
+        let input = match self.ems {
+            true => MasterSecretInput::Extended(&session_hash),
+            false => MasterSecretInput::Legacy {
+                client_random: &self.client_random,
+                server_random: &self.server_random,
+            },
+        };
+        let master = MasterSecret::derive(self.suite, pre_master_secret.as_bytes(), input)?;
+        drop(pre_master_secret);
+        if self.peer_chain.is_empty() {
+            return expect_ccs(*self, master);
+        }
+        Ok(ServerState::ExpectCertificateVerify(Box::new(
+            ExpectCertificateVerify { hs: *self, master },
+        )))
+    }
+}
+
+fn expect_ccs(hs: Handshaking, master: MasterSecret) -> Result<ServerState, Error> {
+    let (client_keys, server_keys) = master.record_keys(&hs.client_random, &hs.server_random)?;
+    Ok(ServerState::ExpectChangeCipherSpec(Box::new(
+        ExpectFinished {
+            hs,
+            master,
+            client_keys: Some(client_keys),
+            server_keys,
+        },
+    )))
+}
+
+pub(crate) struct ExpectCertificateVerify {
+    hs: Handshaking,
+    master: MasterSecret,
+}
+
+impl ExpectCertificateVerify {
+    /// RFC 5246 7.4.8: the signature covers every handshake message so far.
+    fn handle(mut self, msg: &Message<'_>) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::CertificateVerify {
+            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
+        }
+        let cv = DigitallySignedStruct::read_bytes(msg.body)?;
+        if !self.hs.client_schemes.contains(&cv.scheme) {
+            return Err(illegal("CertificateVerify scheme we did not offer"));
+        }
+        let Some(verifier) = self.hs.config.client_verifier.clone() else {
+            return Err(lost());
+        };
+        let Some(messages) = self.hs.transcript.raw() else {
+            return Err(lost());
+        };
+        verifier.verify_tls12_signature(
+            messages,
+            &self.hs.peer_chain[0],
+            cv.scheme,
+            cv.signature.bytes(),
+        )?;
+        self.hs.transcript.add(msg.encoded);
+        self.hs.transcript.drop_raw();
+        self.hs.peer_scheme = Some(cv.scheme);
+        expect_ccs(self.hs, self.master)
+    }
+}
+
+pub(crate) struct ExpectFinished {
+    hs: Handshaking,
+    master: MasterSecret,
+    /// Installed when the client's ChangeCipherSpec arrives.
+    client_keys: Option<RecordKeys>,
+    server_keys: RecordKeys,
+}
+
+impl ExpectFinished {
+    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::Finished {
+            return Err(msg.unexpected(&[HandshakeType::Finished]));
+        }
+        let Self {
+            mut hs,
+            master,
+            server_keys,
+            ..
+        } = self;
+        let client_verify_data =
+            master.check_finished(true, &hs.transcript.current_hash(), msg.body)?;
+        hs.transcript.add(msg.encoded);
+        // A session ticket (RFC 5077) would be sent here, before our
+        // ChangeCipherSpec.
+        send_ccs(out);
+        out.push(Action::SetWriteKeys(server_keys));
+        let server_verify_data = master.verify_data(false, &hs.transcript.current_hash())?;
+        send_handshake(
+            out,
+            encode_message(HandshakeType::Finished, &server_verify_data)?,
+        );
+        let summary = HandshakeSummary {
+            version: ProtocolVersion::TLSv1_2,
+            suite: SupportedCipherSuite::Tls12(hs.suite),
+            group: Some(hs.group),
+            alpn: hs.alpn,
+            sni: hs.sni,
+            peer_certificates: hs.peer_chain,
+            signature_scheme: hs.peer_scheme,
+            resumed: false,
+            hello_retry_request: false,
+            peer_record_size_limit: None,
+            tls12_session: Some(Tls12Session {
+                session_id: hs.session_id.as_bytes().to_vec(),
+                master_secret: master.secret().clone(),
+                extended_master_secret: hs.ems,
+            }),
+        };
+        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        Ok(ServerState::Traffic(Box::new(ServerTraffic {
+            t: Traffic {
+                master,
+                client_random: hs.client_random,
+                server_random: hs.server_random,
+                client_verify_data,
+                server_verify_data,
+                ems: hs.ems,
+                summary,
+                limiter: hs.prior.map(|p| p.t.limiter).unwrap_or_default(),
+                hello_request_sent: false,
+            },
+            config: hs.config,
+        })))
+    }
+}
+
+/// The established server connection.
+pub(crate) struct ServerTraffic {
+    t: Traffic,
+    config: Arc<ServerConfig>,
+}
+
+impl ServerTraffic {
+    /// A ClientHello starts a renegotiation: accepted when we asked for it
+    /// (HelloRequest), otherwise when the policy and its rate allow.
+    fn handle(
+        mut self: Box<Self>,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
+        if msg.typ != HandshakeType::ClientHello {
+            return Err(msg.unexpected(&[HandshakeType::ClientHello]));
+        }
+        let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
+        let requested = core::mem::replace(&mut self.t.hello_request_sent, false);
+        if !requested && !self.t.limiter.allow(&self.config.renegotiation, now) {
+            send_no_renegotiation(out);
+            return Ok(ServerState::Traffic(self));
+        }
+        let config = self.config.clone();
+        process_client_hello(config, Some(self), msg, &ch, out)
+    }
+}

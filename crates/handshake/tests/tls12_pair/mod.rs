@@ -1,0 +1,167 @@
+//! A TLS 1.2 client/server pair: unlike the TLS 1.3 pair, ChangeCipherSpec
+//! is part of the handshake, so each side's output is kept as an ordered
+//! list of records (handshake messages, CCS, alerts) and delivered in that
+//! order; the TLS 1.2 keys installed on each side are recorded so that the
+//! two sides can be checked to agree.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use ferrotls_core::{ContentType, Error, ServerName, UnixTime};
+use ferrotls_handshake::{
+    Action, ClientConfig, Handshake, HandshakeJoiner, HandshakeSummary, RecordKeys, ServerConfig,
+};
+
+use super::common::{SERVER_NAME, now};
+
+/// One record's worth of output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rec {
+    Hs(Vec<u8>),
+    Ccs,
+    Alert(Vec<u8>),
+}
+
+/// What one side did.
+#[derive(Default)]
+pub struct Side {
+    pub outbox: Vec<Rec>,
+    /// (key, iv) of every key installation, in order.
+    pub read_keys: Vec<(Vec<u8>, Vec<u8>)>,
+    pub write_keys: Vec<(Vec<u8>, Vec<u8>)>,
+    pub summaries: Vec<HandshakeSummary>,
+}
+
+impl Side {
+    pub fn absorb(&mut self, actions: Vec<Action>) {
+        for a in actions {
+            match a {
+                Action::Send {
+                    content_type,
+                    payload,
+                } => match content_type {
+                    ContentType::Handshake => {
+                        let mut j = HandshakeJoiner::new(1 << 20);
+                        j.push(&payload).unwrap();
+                        while let Some(m) = j.next_message() {
+                            self.outbox.push(Rec::Hs(m));
+                        }
+                        assert!(j.is_empty());
+                    }
+                    ContentType::ChangeCipherSpec => {
+                        assert_eq!(payload, [1]);
+                        self.outbox.push(Rec::Ccs);
+                    }
+                    ContentType::Alert => self.outbox.push(Rec::Alert(payload)),
+                    other => panic!("unexpected send of {other:?}"),
+                },
+                Action::SetReadKeys(RecordKeys::Tls12 { key, iv, .. }) => self
+                    .read_keys
+                    .push((key.as_bytes().to_vec(), iv.as_bytes().to_vec())),
+                Action::SetWriteKeys(RecordKeys::Tls12 { key, iv, .. }) => self
+                    .write_keys
+                    .push((key.as_bytes().to_vec(), iv.as_bytes().to_vec())),
+                Action::SetReadKeys(_) | Action::SetWriteKeys(_) => {
+                    panic!("TLS 1.3 keys in a TLS 1.2 handshake")
+                }
+                Action::HandshakeComplete(s) => self.summaries.push(*s),
+                other => panic!("unexpected action {other:?}"),
+            }
+        }
+    }
+}
+
+pub struct Pair12 {
+    pub client: Handshake,
+    pub server: Handshake,
+    pub c: Side,
+    pub s: Side,
+    pub time: UnixTime,
+}
+
+fn deliver(hs: &mut Handshake, side: &mut Side, rec: &Rec, time: UnixTime) -> Result<(), Error> {
+    let mut out = Vec::new();
+    let r = match rec {
+        Rec::Hs(m) => hs.handle_handshake(m, time, &mut out),
+        Rec::Ccs => hs.handle_change_cipher_spec(&mut out),
+        Rec::Alert(a) => {
+            // The facade's part: a no_renegotiation warning to a client
+            // that asked goes back to the established connection.
+            assert_eq!(a, &[1, 100], "only no_renegotiation warnings are sent");
+            hs.peer_declined_renegotiation();
+            Ok(())
+        }
+    };
+    side.absorb(out);
+    r
+}
+
+impl Pair12 {
+    pub fn new(client: ClientConfig, server: ServerConfig) -> Self {
+        let mut out = Vec::new();
+        let client = Handshake::new_client(
+            Arc::new(client),
+            Some(ServerName::try_from(SERVER_NAME).unwrap()),
+            &mut out,
+        )
+        .unwrap();
+        let mut c = Side::default();
+        c.absorb(out);
+        Self {
+            client,
+            server: Handshake::new_server(Arc::new(server)),
+            c,
+            s: Side::default(),
+            time: now(),
+        }
+    }
+
+    pub fn client_to_server(&mut self) -> Result<(), Error> {
+        for r in std::mem::take(&mut self.c.outbox) {
+            deliver(&mut self.server, &mut self.s, &r, self.time)?;
+        }
+        Ok(())
+    }
+
+    pub fn server_to_client(&mut self) -> Result<(), Error> {
+        for r in std::mem::take(&mut self.s.outbox) {
+            deliver(&mut self.client, &mut self.c, &r, self.time)?;
+        }
+        Ok(())
+    }
+
+    pub fn run(&mut self) -> Result<(), Error> {
+        while !self.c.outbox.is_empty() || !self.s.outbox.is_empty() {
+            self.client_to_server()?;
+            self.server_to_client()?;
+        }
+        Ok(())
+    }
+
+    /// Both sides finished with matching keys in matching order.
+    pub fn assert_complete(&self) {
+        assert!(!self.client.is_handshaking());
+        assert!(!self.server.is_handshaking());
+        assert!(!self.c.write_keys.is_empty());
+        assert_eq!(self.c.write_keys, self.s.read_keys);
+        assert_eq!(self.s.write_keys, self.c.read_keys);
+        assert_eq!(self.c.summaries.len(), self.s.summaries.len());
+    }
+
+    /// Starts a renegotiation on `client` (true) or the server.
+    pub fn renegotiate(&mut self, by_client: bool) -> Result<(), Error> {
+        let mut out = Vec::new();
+        let r = if by_client {
+            self.client.renegotiate(&mut out)
+        } else {
+            self.server.renegotiate(&mut out)
+        };
+        if by_client {
+            self.c.absorb(out)
+        } else {
+            self.s.absorb(out)
+        }
+        r
+    }
+}
