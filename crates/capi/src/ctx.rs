@@ -1,0 +1,746 @@
+//! `SSL_METHOD` and `SSL_CTX`.
+//!
+//! OpenSSL's `SSL_CTX` stays mutable while connections use it; the facade
+//! freezes a builder into an immutable `SslContext`. The C handle therefore
+//! keeps the settings as data ([`Settings`]), checks each one when it is
+//! set (so a bad file fails in `SSL_CTX_use_certificate_file`, as in
+//! OpenSSL), and builds the `SslContext` when `SSL_new` needs one — once,
+//! until a setting changes. A connection keeps the settings it was made
+//! with.
+
+use std::ffi::{c_char, c_int, c_long, c_void};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use ferrotls::{FileType, Mode, SslContext, SslMethod, SslVersion, VerifyMode};
+use ferrotls_core::{ApiMisuse, CertificateDer, Error, PrivateKeyDer};
+
+use crate::boundary::{
+    Handle, SharedArc, arc_into_raw, arc_take, c_str, check_null, ffi_boundary, lock, try_ref,
+};
+use crate::consts::*;
+use crate::errors::{push_error, push_unsupported};
+use crate::verify::{VerifyCb, X509_STORE_CTX};
+
+/// `SSL_METHOD`: which roles a context serves.
+#[allow(non_camel_case_types)]
+pub struct SSL_METHOD(SslMethod);
+
+static TLS_METHOD: SSL_METHOD = SSL_METHOD(SslMethod::Tls);
+static TLS_CLIENT_METHOD: SSL_METHOD = SSL_METHOD(SslMethod::TlsClient);
+static TLS_SERVER_METHOD: SSL_METHOD = SSL_METHOD(SslMethod::TlsServer);
+
+/// `const SSL_METHOD *TLS_method(void)`.
+#[unsafe(no_mangle)]
+pub extern "C" fn TLS_method() -> *const SSL_METHOD {
+    &TLS_METHOD
+}
+
+/// `const SSL_METHOD *TLS_client_method(void)`.
+#[unsafe(no_mangle)]
+pub extern "C" fn TLS_client_method() -> *const SSL_METHOD {
+    &TLS_CLIENT_METHOD
+}
+
+/// `const SSL_METHOD *TLS_server_method(void)`.
+#[unsafe(no_mangle)]
+pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
+    &TLS_SERVER_METHOD
+}
+
+/// Options that only restate what ferrotls always does (no SSLv3, TLS 1.0,
+/// TLS 1.1, no compression): accepted and reported back.
+const OP_ALWAYS: u64 =
+    SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_COMPRESSION;
+/// Every option bit `SSL_CTX_set_options` accepts.
+const OP_KNOWN: u64 = OP_ALWAYS | SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3;
+
+/// The settings of one `SSL_CTX`, replayed into a facade builder.
+pub(crate) struct Settings {
+    method: SslMethod,
+    min: Option<SslVersion>,
+    max: Option<SslVersion>,
+    options: u64,
+    chain: Vec<CertificateDer>,
+    key: Option<PrivateKeyDer>,
+    anchors: Vec<CertificateDer>,
+    ca_dirs: Vec<PathBuf>,
+    default_paths: bool,
+    pub(crate) verify_mode: c_int,
+    pub(crate) verify_cb: Option<VerifyCb>,
+    verify_depth: Option<usize>,
+    mode: Mode,
+    alpn: Option<Vec<u8>>,
+    ciphersuites: Option<String>,
+    cipher_list: Option<String>,
+    built: Option<SslContext>,
+}
+
+/// `SSL_CTX`: counted (`SSL_CTX_up_ref`/`SSL_CTX_free`); every `SSL` holds
+/// a reference, as in OpenSSL.
+#[allow(non_camel_case_types)]
+pub struct SSL_CTX {
+    pub(crate) settings: Mutex<Settings>,
+}
+
+impl Handle for SSL_CTX {
+    type Ownership = SharedArc;
+}
+
+fn version_of(v: SslVersion) -> c_long {
+    match v {
+        SslVersion::Tls12 => TLS1_2_VERSION.into(),
+        SslVersion::Tls13 => TLS1_3_VERSION.into(),
+    }
+}
+
+impl Settings {
+    fn new(method: SslMethod) -> Self {
+        Self {
+            method,
+            min: None,
+            max: None,
+            options: 0,
+            chain: Vec::new(),
+            key: None,
+            anchors: Vec::new(),
+            ca_dirs: Vec::new(),
+            default_paths: false,
+            verify_mode: SSL_VERIFY_NONE,
+            verify_cb: None,
+            verify_depth: None,
+            mode: Mode::AUTO_RETRY,
+            alpn: None,
+            ciphersuites: None,
+            cipher_list: None,
+            built: None,
+        }
+    }
+
+    /// The version range after the `SSL_OP_NO_*` options, or an error when
+    /// nothing is left.
+    fn versions(&self) -> (SslVersion, SslVersion) {
+        let mut lo = self.min.unwrap_or(SslVersion::Tls12);
+        let mut hi = self.max.unwrap_or(SslVersion::Tls13);
+        if self.options & SSL_OP_NO_TLSv1_2 != 0 && lo == SslVersion::Tls12 {
+            lo = SslVersion::Tls13;
+        }
+        if self.options & SSL_OP_NO_TLSv1_3 != 0 && hi == SslVersion::Tls13 {
+            hi = SslVersion::Tls12;
+        }
+        (lo, hi)
+    }
+
+    /// The facade context for these settings (built once per change).
+    pub(crate) fn context(&mut self) -> Result<SslContext, Error> {
+        if let Some(c) = &self.built {
+            return Ok(c.clone());
+        }
+        let mut b = SslContext::builder(self.method);
+        let (lo, hi) = self.versions();
+        b.set_min_proto_version(Some(lo))?;
+        b.set_max_proto_version(Some(hi))?;
+        if !self.chain.is_empty() {
+            b.set_certificate_chain(self.chain.clone())?;
+        }
+        if let Some(k) = &self.key {
+            b.set_private_key(k)?;
+        }
+        for a in &self.anchors {
+            b.add_trust_anchor(a)?;
+        }
+        for d in &self.ca_dirs {
+            b.load_verify_locations(None, Some(d))?;
+        }
+        if self.default_paths {
+            b.set_default_verify_paths()?;
+        }
+        let mode = VerifyMode::from_bits(self.verify_mode as u32);
+        match self.verify_cb {
+            Some(cb) => {
+                b.set_verify_callback(mode, move |ok, ctx| X509_STORE_CTX::call(cb, ok, ctx));
+            }
+            None => {
+                b.set_verify(mode);
+            }
+        }
+        if let Some(d) = self.verify_depth {
+            b.set_verify_depth(d);
+        }
+        b.clear_mode(Mode::from_bits(u32::MAX));
+        b.set_mode(self.mode);
+        if let Some(a) = &self.alpn {
+            b.set_alpn_protos(a)?;
+        }
+        if let Some(s) = &self.ciphersuites {
+            b.set_ciphersuites(s)?;
+        }
+        if let Some(s) = &self.cipher_list {
+            b.set_cipher_list(s)?;
+        }
+        let ctx = b.build()?;
+        self.built = Some(ctx.clone());
+        Ok(ctx)
+    }
+
+    fn changed(&mut self) {
+        self.built = None;
+    }
+}
+
+/// Runs `f` on the settings of `ctx`; returns `err` for a NULL `ctx`.
+///
+/// # Safety
+/// `ctx` is null or a live `SSL_CTX` pointer.
+pub(crate) unsafe fn with_settings<R>(
+    ctx: *const SSL_CTX,
+    err: R,
+    f: impl FnOnce(&mut Settings) -> R,
+) -> R {
+    // SAFETY: the caller promises `ctx` is null or live.
+    match unsafe { try_ref(ctx) } {
+        Some(c) => f(&mut lock(&c.settings)),
+        None => {
+            crate::errors::push_null("ctx");
+            err
+        }
+    }
+}
+
+/// `SSL_CTX *SSL_CTX_new(const SSL_METHOD *method)`.
+///
+/// # Safety
+/// `method` is null or from `TLS_method` and friends.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
+    ffi_boundary!(std::ptr::null_mut(), {
+        check_null!(std::ptr::null_mut(), method);
+        // SAFETY: non-null method pointers only come from our statics.
+        let m = unsafe { &*method }.0;
+        arc_into_raw(Arc::new(SSL_CTX {
+            settings: Mutex::new(Settings::new(m)),
+        }))
+    })
+}
+
+/// `int SSL_CTX_up_ref(SSL_CTX *ctx)`.
+///
+/// # Safety
+/// `ctx` is null or a live `SSL_CTX`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_up_ref(ctx: *mut SSL_CTX) -> c_int {
+    ffi_boundary!(0, {
+        check_null!(0, ctx);
+        // SAFETY: `ctx` is a live Arc pointer; the new reference goes to C.
+        unsafe { Arc::increment_strong_count(ctx.cast_const()) };
+        1
+    })
+}
+
+/// `void SSL_CTX_free(SSL_CTX *ctx)`: drops one reference.
+///
+/// # Safety
+/// `ctx` is null or a live `SSL_CTX` whose reference the caller gives up.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_free(ctx: *mut SSL_CTX) {
+    ffi_boundary!((), {
+        // SAFETY: C gives up one reference.
+        drop(unsafe { arc_take(ctx.cast_const()) });
+    })
+}
+
+/// Reports `r` as OpenSSL's 1 / 0, queueing the error.
+fn ok_or_queue(location: &'static str, r: Result<(), Error>) -> c_int {
+    match r {
+        Ok(()) => 1,
+        Err(e) => {
+            push_error(location, &e);
+            0
+        }
+    }
+}
+
+fn file_type(ty: c_int) -> Result<FileType, Error> {
+    match ty {
+        SSL_FILETYPE_PEM => Ok(FileType::Pem),
+        SSL_FILETYPE_ASN1 => Ok(FileType::Asn1),
+        _ => Err(
+            ApiMisuse::BadArgument("file type must be SSL_FILETYPE_PEM or SSL_FILETYPE_ASN1")
+                .into(),
+        ),
+    }
+}
+
+fn path_arg(p: *const c_char) -> Result<PathBuf, Error> {
+    // SAFETY: callers pass C strings from the application.
+    match unsafe { c_str(p) } {
+        Some(s) => Ok(PathBuf::from(s)),
+        None => Err(ApiMisuse::BadArgument("file name is NULL or not UTF-8").into()),
+    }
+}
+
+/// A scratch builder to check a certificate or key the way `build` will.
+fn probe(method: SslMethod) -> ferrotls::SslContextBuilder {
+    SslContext::builder(method)
+}
+
+/// `int SSL_CTX_use_certificate_file(SSL_CTX *ctx, const char *file, int type)`.
+///
+/// # Safety
+/// `ctx` null or live; `file` null or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_use_certificate_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+    ty: c_int,
+) -> c_int {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let r = (|| {
+                    let path = path_arg(file)?;
+                    let leaf = match file_type(ty)? {
+                        FileType::Pem => ferrotls_pki::load_certs_file(&path)?
+                            .into_iter()
+                            .next()
+                            .ok_or_else(|| {
+                            Error::General("no certificate in PEM file".into())
+                        })?,
+                        FileType::Asn1 => CertificateDer::from_vec(read(&path)?),
+                    };
+                    if s.chain.is_empty() {
+                        s.chain.push(leaf);
+                    } else {
+                        s.chain[0] = leaf;
+                    }
+                    s.changed();
+                    Ok(())
+                })();
+                ok_or_queue("SSL_CTX_use_certificate_file", r)
+            })
+        }
+    })
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::General(format!("cannot read {}: {e}", path.display())))
+}
+
+/// `int SSL_CTX_use_certificate_chain_file(SSL_CTX *ctx, const char *file)`.
+///
+/// # Safety
+/// `ctx` null or live; `file` null or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+) -> c_int {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let r = (|| {
+                    let chain = ferrotls_pki::load_certs_file(path_arg(file)?)?;
+                    probe(s.method).set_certificate_chain(chain.clone())?;
+                    s.chain = chain;
+                    s.changed();
+                    Ok(())
+                })();
+                ok_or_queue("SSL_CTX_use_certificate_chain_file", r)
+            })
+        }
+    })
+}
+
+/// `int SSL_CTX_use_PrivateKey_file(SSL_CTX *ctx, const char *file, int type)`.
+///
+/// # Safety
+/// `ctx` null or live; `file` null or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_use_PrivateKey_file(
+    ctx: *mut SSL_CTX,
+    file: *const c_char,
+    ty: c_int,
+) -> c_int {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let r = (|| {
+                    let path = path_arg(file)?;
+                    let key = match file_type(ty)? {
+                        FileType::Pem => ferrotls_pki::load_private_key_file(&path)?,
+                        FileType::Asn1 => ferrotls_pki::load_private_key_der(read(&path)?)?,
+                    };
+                    probe(s.method).set_private_key(&key)?;
+                    s.key = Some(key);
+                    s.changed();
+                    Ok(())
+                })();
+                ok_or_queue("SSL_CTX_use_PrivateKey_file", r)
+            })
+        }
+    })
+}
+
+/// `int SSL_CTX_load_verify_locations(SSL_CTX *ctx, const char *CAfile, const char *CApath)`.
+///
+/// # Safety
+/// `ctx` null or live; the paths null or C strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_load_verify_locations(
+    ctx: *mut SSL_CTX,
+    ca_file: *const c_char,
+    ca_path: *const c_char,
+) -> c_int {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let r = (|| {
+                    if ca_file.is_null() && ca_path.is_null() {
+                        return Err(
+                            ApiMisuse::BadArgument("neither a CA file nor a CA directory").into(),
+                        );
+                    }
+                    let mut anchors = Vec::new();
+                    if !ca_file.is_null() {
+                        anchors = ferrotls_pki::load_certs_file(path_arg(ca_file)?)?;
+                        let mut p = probe(s.method);
+                        for a in &anchors {
+                            p.add_trust_anchor(a)?;
+                        }
+                    }
+                    let dir = if ca_path.is_null() {
+                        None
+                    } else {
+                        let d = path_arg(ca_path)?;
+                        probe(s.method).load_verify_locations(None, Some(&d))?;
+                        Some(d)
+                    };
+                    s.anchors.extend(anchors);
+                    s.ca_dirs.extend(dir);
+                    s.changed();
+                    Ok(())
+                })();
+                ok_or_queue("SSL_CTX_load_verify_locations", r)
+            })
+        }
+    })
+}
+
+/// `int SSL_CTX_load_verify_file(SSL_CTX *ctx, const char *CAfile)`.
+///
+/// # Safety
+/// As [`SSL_CTX_load_verify_locations`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_load_verify_file(
+    ctx: *mut SSL_CTX,
+    ca_file: *const c_char,
+) -> c_int {
+    check_null!(0, ca_file);
+    // SAFETY: same contract.
+    unsafe { SSL_CTX_load_verify_locations(ctx, ca_file, std::ptr::null()) }
+}
+
+/// `int SSL_CTX_load_verify_dir(SSL_CTX *ctx, const char *CApath)`.
+///
+/// # Safety
+/// As [`SSL_CTX_load_verify_locations`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_load_verify_dir(
+    ctx: *mut SSL_CTX,
+    ca_path: *const c_char,
+) -> c_int {
+    check_null!(0, ca_path);
+    // SAFETY: same contract.
+    unsafe { SSL_CTX_load_verify_locations(ctx, std::ptr::null(), ca_path) }
+}
+
+/// `int SSL_CTX_set_default_verify_paths(SSL_CTX *ctx)`: the system store.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_default_verify_paths(ctx: *mut SSL_CTX) -> c_int {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                s.default_paths = true;
+                s.changed();
+                let r = s.context().map(|_| ());
+                if r.is_err() {
+                    s.default_paths = false;
+                    s.changed();
+                }
+                ok_or_queue("SSL_CTX_set_default_verify_paths", r)
+            })
+        }
+    })
+}
+
+/// `void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb cb)`.
+///
+/// # Safety
+/// `ctx` null or live; `cb` null or a function of the documented type.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_verify(ctx: *mut SSL_CTX, mode: c_int, cb: Option<VerifyCb>) {
+    ffi_boundary!((), {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, (), |s| {
+                s.verify_mode = mode;
+                s.verify_cb = cb;
+                s.changed();
+            })
+        }
+    })
+}
+
+/// `int SSL_CTX_get_verify_mode(const SSL_CTX *ctx)`.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_get_verify_mode(ctx: *const SSL_CTX) -> c_int {
+    // SAFETY: `ctx` is null or live (caller contract).
+    ffi_boundary!(0, { unsafe { with_settings(ctx, 0, |s| s.verify_mode) } })
+}
+
+/// `void SSL_CTX_set_verify_depth(SSL_CTX *ctx, int depth)`.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_verify_depth(ctx: *mut SSL_CTX, depth: c_int) {
+    ffi_boundary!((), {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, (), |s| {
+                s.verify_depth = usize::try_from(depth).ok();
+                s.changed();
+            })
+        }
+    })
+}
+
+/// `uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t op)`: returns the
+/// options now set. Bits ferrotls cannot honour are refused with a
+/// "not supported" error on the queue and left unset.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_options(ctx: *mut SSL_CTX, op: u64) -> u64 {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let unknown = op & !OP_KNOWN;
+                if unknown != 0 {
+                    push_unsupported("SSL_CTX_set_options", format!("option bits {unknown:#x}"));
+                }
+                s.options |= op & OP_KNOWN;
+                s.changed();
+                s.options
+            })
+        }
+    })
+}
+
+/// `uint64_t SSL_CTX_clear_options(SSL_CTX *ctx, uint64_t op)`.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_clear_options(ctx: *mut SSL_CTX, op: u64) -> u64 {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                s.options &= !op;
+                s.changed();
+                s.options
+            })
+        }
+    })
+}
+
+/// `uint64_t SSL_CTX_get_options(const SSL_CTX *ctx)`.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_get_options(ctx: *const SSL_CTX) -> u64 {
+    // SAFETY: `ctx` is null or live (caller contract).
+    ffi_boundary!(0, { unsafe { with_settings(ctx, 0, |s| s.options) } })
+}
+
+/// Parses `SSL_CTX_set_min/max_proto_version`'s argument: 0 means "no
+/// bound"; versions below TLS 1.2 are raised to TLS 1.2 for a minimum
+/// (ferrotls never negotiates them, so the allowed set is the same) and
+/// refused for a maximum (nothing would be left).
+fn proto_bound(v: c_long, is_min: bool) -> Result<Option<SslVersion>, Error> {
+    match v {
+        0 => Ok(None),
+        v if is_min && (0x0300..0x0303).contains(&v) => Ok(Some(SslVersion::Tls12)),
+        v => u16::try_from(v)
+            .map_err(|_| ApiMisuse::BadArgument("unknown protocol version").into())
+            .and_then(SslVersion::from_raw)
+            .map(Some),
+    }
+}
+
+/// `long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg)`: the
+/// commands behind `SSL_CTX_set_mode`, `SSL_CTX_clear_mode`,
+/// `SSL_CTX_get_mode` and the protocol-version macros. Other commands
+/// return 0 with a "not supported" error.
+///
+/// # Safety
+/// `ctx` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_ctrl(
+    ctx: *mut SSL_CTX,
+    cmd: c_int,
+    larg: c_long,
+    _parg: *mut c_void,
+) -> c_long {
+    ffi_boundary!(0, {
+        // SAFETY: `ctx` is null or live (caller contract).
+        unsafe {
+            with_settings(ctx, 0, |s| {
+                let r = match cmd {
+                    SSL_CTRL_MODE => {
+                        s.mode |= Mode::from_bits(larg as u32);
+                        Ok(c_long::from(s.mode.bits()))
+                    }
+                    SSL_CTRL_CLEAR_MODE => {
+                        s.mode = s.mode & !Mode::from_bits(larg as u32);
+                        Ok(c_long::from(s.mode.bits()))
+                    }
+                    SSL_CTRL_SET_MIN_PROTO_VERSION => proto_bound(larg, true).map(|v| {
+                        s.min = v;
+                        1
+                    }),
+                    SSL_CTRL_SET_MAX_PROTO_VERSION => proto_bound(larg, false).map(|v| {
+                        s.max = v;
+                        1
+                    }),
+                    SSL_CTRL_GET_MIN_PROTO_VERSION => Ok(s.min.map_or(0, version_of)),
+                    SSL_CTRL_GET_MAX_PROTO_VERSION => Ok(s.max.map_or(0, version_of)),
+                    _ => {
+                        push_unsupported("SSL_CTX_ctrl", format!("SSL_CTX_ctrl command {cmd}"));
+                        return 0;
+                    }
+                };
+                s.changed();
+                match r {
+                    Ok(v) => v,
+                    Err(e) => {
+                        push_error("SSL_CTX_ctrl", &e);
+                        0
+                    }
+                }
+            })
+        }
+    })
+}
+
+/// Reads an ALPN argument.
+///
+/// # Safety
+/// `protos` null or valid for `len` bytes.
+pub(crate) unsafe fn alpn_arg<'a>(protos: *const u8, len: u32) -> &'a [u8] {
+    if protos.is_null() || len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller gives `len` readable bytes.
+    unsafe { std::slice::from_raw_parts(protos, len as usize) }
+}
+
+/// `int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const unsigned char *protos, unsigned int len)`:
+/// **0 on success**, as in OpenSSL. A client offers the list; a server
+/// picks the first of this list that the client offered (OpenSSL servers
+/// use `SSL_CTX_set_alpn_select_cb`, which is not provided).
+///
+/// # Safety
+/// `ctx` null or live; `protos` null or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
+    ctx: *mut SSL_CTX,
+    protos: *const u8,
+    len: u32,
+) -> c_int {
+    ffi_boundary!(1, {
+        // SAFETY: `ctx` is null or live; `protos` spans `len` bytes.
+        unsafe {
+            with_settings(ctx, 1, |s| {
+                let wire = alpn_arg(protos, len);
+                match probe(s.method).set_alpn_protos(wire) {
+                    Ok(_) => {
+                        s.alpn = Some(wire.to_vec());
+                        s.changed();
+                        0
+                    }
+                    Err(e) => {
+                        push_error("SSL_CTX_set_alpn_protos", &e);
+                        1
+                    }
+                }
+            })
+        }
+    })
+}
+
+/// Shared body of the two cipher setters.
+///
+/// # Safety
+/// `ctx` null or live; `list` null or a C string.
+unsafe fn set_ciphers(ctx: *mut SSL_CTX, list: *const c_char, tls13: bool) -> c_int {
+    // SAFETY: `ctx` is null or live (caller contract).
+    unsafe {
+        with_settings(ctx, 0, |s| {
+            let r = (|| {
+                // SAFETY: `list` is null or a C string (caller contract).
+                let l = c_str(list)
+                    .ok_or(ApiMisuse::BadArgument("cipher list is NULL or not UTF-8"))?;
+                let mut p = probe(s.method);
+                if tls13 {
+                    p.set_ciphersuites(l)?;
+                    s.ciphersuites = Some(l.to_owned());
+                } else {
+                    p.set_cipher_list(l)?;
+                    s.cipher_list = Some(l.to_owned());
+                }
+                s.changed();
+                Ok(())
+            })();
+            ok_or_queue("SSL_CTX_set_cipher_list", r)
+        })
+    }
+}
+
+/// `int SSL_CTX_set_ciphersuites(SSL_CTX *ctx, const char *str)`: TLS 1.3
+/// suites by name; an unknown name fails the call.
+///
+/// # Safety
+/// `ctx` null or live; `list` null or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_ciphersuites(ctx: *mut SSL_CTX, list: *const c_char) -> c_int {
+    // SAFETY: same contract.
+    ffi_boundary!(0, { unsafe { set_ciphers(ctx, list, true) } })
+}
+
+/// `int SSL_CTX_set_cipher_list(SSL_CTX *ctx, const char *str)`: TLS 1.2
+/// suites by OpenSSL name; cipher-string keywords (`HIGH`, `!aNULL`) are
+/// not supported and fail the call.
+///
+/// # Safety
+/// `ctx` null or live; `list` null or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_CTX_set_cipher_list(ctx: *mut SSL_CTX, list: *const c_char) -> c_int {
+    // SAFETY: same contract.
+    ffi_boundary!(0, { unsafe { set_ciphers(ctx, list, false) } })
+}
