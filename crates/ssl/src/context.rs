@@ -77,6 +77,10 @@ pub(crate) struct ContextInner {
     pub mode: Mode,
     pub alpn: Vec<Vec<u8>>,
     pub time: TimeSource,
+    /// Tickets, session timeout and cache (session.rs).
+    pub sessions: crate::session::SessionSettings,
+    /// Servername, ALPN, client certificate and key log hooks (callbacks.rs).
+    pub hooks: crate::callbacks::ContextHooks,
 }
 
 /// A frozen, shareable context (`SSL_CTX`). Cloning is an `Arc` clone.
@@ -128,7 +132,7 @@ impl SslContext {
 
 /// Collects the settings of an [`SslContext`].
 pub struct SslContextBuilder {
-    inner: ContextInner,
+    pub(crate) inner: ContextInner,
     roots: RootCertStore,
 }
 
@@ -170,6 +174,8 @@ impl SslContextBuilder {
                 mode: Mode::AUTO_RETRY,
                 alpn: Vec::new(),
                 time: Arc::new(system_time),
+                sessions: Default::default(),
+                hooks: Default::default(),
             },
             roots: RootCertStore::new(),
         }
@@ -423,6 +429,9 @@ impl SslContextBuilder {
             ));
         }
         self.inner.roots = Arc::new(self.roots);
+        self.inner
+            .sessions
+            .finish(self.inner.method, self.inner.provider, (self.inner.time)())?;
         Ok(SslContext {
             inner: Arc::new(self.inner),
         })

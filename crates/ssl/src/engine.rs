@@ -17,9 +17,7 @@ use ferrotls_core::{
     ProtocolVersion,
 };
 use ferrotls_handshake::msgs::HandshakeJoiner;
-use ferrotls_handshake::{
-    Action, Handshake, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket,
-};
+use ferrotls_handshake::{Action, Handshake, HandshakeSummary, RecordKeys, Role};
 use ferrotls_record::{
     Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT, MessageDecrypter,
     MessageEncrypter,
@@ -129,7 +127,12 @@ pub(crate) struct Engine {
     pub(crate) app_pos: usize,
     pub(crate) pending_write: Option<PendingWrite>,
     pub(crate) summary: Option<HandshakeSummary>,
-    pub(crate) tickets: Vec<Tls13SessionTicket>,
+    /// TLS 1.3 tickets received (client), newest last.
+    pub(crate) tickets: Vec<crate::session::SslSession>,
+    /// The session to resume (`SSL_set_session`).
+    pub(crate) session: Option<crate::session::SslSession>,
+    /// The context a servername callback switched to.
+    pub(crate) switched_ctx: Arc<std::sync::Mutex<Option<SslContext>>>,
     fatal: Option<Error>,
     /// The code `get_error` reports for a return value <= 0.
     pub(crate) last: ErrorCode,
@@ -168,6 +171,8 @@ impl Engine {
             pending_write: None,
             summary: None,
             tickets: Vec::new(),
+            session: None,
+            switched_ctx: Arc::new(std::sync::Mutex::new(None)),
             fatal: None,
             last: ErrorCode::None,
             last_cause: None,
@@ -560,7 +565,8 @@ impl Engine {
                 if self.tickets.len() == MAX_TICKETS {
                     self.tickets.remove(0);
                 }
-                self.tickets.push(*ticket);
+                self.tickets
+                    .push(crate::session::SslSession::from_ticket(*ticket));
                 Ok(())
             }
         }

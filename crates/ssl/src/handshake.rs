@@ -47,7 +47,18 @@ impl Engine {
         let started = match role {
             Role::Client => self.client_config().and_then(|(config, name)| {
                 let mut actions = Vec::new();
-                let hs = Handshake::new_client(Arc::new(config), Some(name), &mut actions)?;
+                // A ticket is offered once (take_ticket marks it used).
+                let ticket = self.session.as_ref().and_then(|s| s.take_ticket());
+                let hs = match ticket {
+                    Some(t) => Handshake::new_client_resuming(
+                        Arc::new(config),
+                        name,
+                        t,
+                        self.ctx.now(),
+                        &mut actions,
+                    )?,
+                    None => Handshake::new_client(Arc::new(config), Some(name), &mut actions)?,
+                };
                 Ok((hs, actions))
             }),
             Role::Server => self
@@ -124,6 +135,11 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
+        config.key_log = inner.hooks.key_log.clone();
+        config.client_cert_resolver = inner.hooks.client_cert.clone().map(|cb| {
+            Arc::new(crate::callbacks::ClientCertAdapter(cb))
+                as Arc<dyn ferrotls_handshake::ResolvesClientCert>
+        });
         if let (Some(key), false) = (&inner.key, inner.chain.is_empty()) {
             config.client_auth_cert = Some(Arc::new(CertifiedKey::new(
                 inner.chain.clone(),
@@ -178,6 +194,17 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
+        config.key_log = inner.hooks.key_log.clone();
+        config.tickets = inner.sessions.ticket_policy();
+        config.cert_resolver = inner.hooks.servername.clone().map(|callback| {
+            Arc::new(crate::callbacks::SniAdapter {
+                callback,
+                switched: self.switched_ctx.clone(),
+            }) as Arc<dyn ferrotls_handshake::ResolvesServerCert>
+        });
+        config.alpn_selector = inner.hooks.alpn_select.clone().map(|cb| {
+            Arc::new(crate::callbacks::AlpnAdapter(cb)) as Arc<dyn ferrotls_handshake::SelectsAlpn>
+        });
         if self.verify.mode.contains(VerifyMode::PEER) {
             let base =
                 ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)

@@ -29,19 +29,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod callbacks;
 mod context;
 mod engine;
 mod error;
 mod handshake;
 mod io;
+mod keylog;
 mod modes;
 mod names;
+mod session;
 mod ssl;
 mod stream;
 mod transport;
 mod verify;
 
+pub use callbacks::{AlpnSelectCallback, ClientCertCallback, ServernameCallback, SniResult};
 pub use context::{FileType, SslContext, SslContextBuilder, SslMethod, TimeSource};
+pub use ferrotls_handshake::{AlpnDecision, TicketKeys};
+pub use keylog::KeylogCallback;
+pub use session::{DEFAULT_SESSION_CACHE_SIZE, SessionCache, SessionCacheMode, SslSession};
 pub use error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library, SslError};
 pub use modes::{Mode, SslVersion, VerifyMode};
 pub use ssl::{ShutdownResult, Ssl, SslCipher, Want};

@@ -563,9 +563,47 @@ impl Ssl {
         self.engine.summary.as_ref()?.group
     }
 
-    /// `SSL_session_reused` (always false until resumption lands).
+    /// `SSL_session_reused`: the handshake resumed a session.
     pub fn session_reused(&self) -> bool {
         self.engine.summary.as_ref().is_some_and(|s| s.resumed)
+    }
+
+    /// `SSL_set_session`: a session to resume, before the handshake
+    /// starts (client). A TLS 1.3 ticket is offered at most once: a
+    /// session already offered (by this or another connection, or any
+    /// clone of it) gives a full handshake.
+    pub fn set_session(&mut self, session: &crate::SslSession) -> Result<(), Error> {
+        if self.engine.hs.is_some() {
+            return Err(ApiMisuse::BadArgument("set_session after the handshake started").into());
+        }
+        self.engine.session = Some(session.clone());
+        Ok(())
+    }
+
+    /// `SSL_get1_session`: after the handshake, the session — on a TLS 1.3
+    /// client the newest ticket's (resumable until offered), otherwise one
+    /// describing the connection (not resumable).
+    pub fn session(&self) -> Option<crate::SslSession> {
+        if let Some(s) = self.engine.tickets.last() {
+            return Some(s.clone());
+        }
+        let summary = self.engine.summary.as_ref()?;
+        let timeout = self.engine.ctx.inner.sessions.timeout;
+        Some(crate::SslSession::from_summary(
+            summary,
+            self.engine.ctx.now(),
+            timeout,
+        ))
+    }
+
+    /// The context a servername callback switched this connection to
+    /// (`SSL_get_SSL_CTX` after `SSL_set_SSL_CTX`), if it did.
+    pub fn switched_context(&self) -> Option<SslContext> {
+        self.engine
+            .switched_ctx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// TLS 1.3 session tickets received so far (client).
