@@ -8,6 +8,7 @@
 //! * `fuzz repro FILE --target T` - replay one saved input
 //! * `ci [--fuzz-seconds N]` - fmt check, clippy, tests, then `fuzz all`
 //! * `interop [--quick] [--peer P] [--case S]` - the interop matrix
+//! * `bench [--quick]` - benchmarks against rustls and OpenSSL, then target/bench/report.md
 //!
 //! `fuzz` and `ci` use only std; `interop` adds rcgen (the test PKI) and
 //! rustls (the rustls peer program in src/bin).
@@ -15,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod bench;
 mod ci;
 mod fuzz;
 mod interop;
@@ -34,7 +36,8 @@ commands:
   fuzz all --seconds N [--jobs J]        fuzz every target for N seconds each
   fuzz repro FILE --target T             replay one input (e.g. a crash artifact)
   ci [--fuzz-seconds N]                  fmt, clippy, tests, then fuzz all (default 30 s)
-  interop [--quick] [--peer P] [--case S] run the interop matrix (see `interop --help`)";
+  interop [--quick] [--peer P] [--case S] run the interop matrix (see `interop --help`)
+  bench [--quick]                        benchmarks vs rustls and OpenSSL; writes target/bench/report.md";
 
 fn main() -> ExitCode {
     let mut args = Args::from_env();
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "fuzz" => fuzz::main(&mut args),
         "ci" => ci::main(&mut args),
+        "bench" => bench::main(std::env::args().skip_while(|a| a != "bench").skip(1).collect()),
         "interop" => {
             let rest = std::env::args().skip_while(|a| a != "interop").skip(1);
             return interop::main(rest.collect());

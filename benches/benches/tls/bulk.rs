@@ -1,0 +1,78 @@
+//! Bulk transfer: 1 MiB application writes, send and receive timed apart.
+//!
+//! Send: the client encrypts 1 MiB into memory (timed); the records are
+//! discarded. Receive: the client prepares 1 MiB of records (untimed), the
+//! server decrypts them (timed). Separate pairs serve the two groups, so a
+//! discarded record never desynchronises a receiver.
+
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use ferrotls_benches::scenario::{Lib, Suite};
+use ferrotls_benches::{BULK_WRITE, transfer};
+
+use crate::Run;
+
+pub fn benches(c: &mut Criterion, run: &mut Run) {
+    let data = vec![0x42u8; BULK_WRITE];
+    let mut wire = Vec::with_capacity(BULK_WRITE + BULK_WRITE / 8);
+    let mut out = vec![0u8; BULK_WRITE];
+
+    let mut g = c.benchmark_group("bulk_send");
+    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
+    for suite in Suite::ALL {
+        for lib in Lib::ALL {
+            let mut t = match transfer(lib, &run.pki, suite) {
+                Ok(t) => t,
+                Err(e) => {
+                    run.note("bulk_send", lib.name(), suite.name(), Some(e.0));
+                    continue;
+                }
+            };
+            run.note("bulk_send", lib.name(), suite.name(), None);
+            g.bench_function(BenchmarkId::new(lib.name(), suite.name()), |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        wire.clear();
+                        let start = Instant::now();
+                        t.send(&data, &mut wire);
+                        total += start.elapsed();
+                    }
+                    total
+                })
+            });
+        }
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("bulk_recv");
+    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
+    for suite in Suite::ALL {
+        for lib in Lib::ALL {
+            let mut t = match transfer(lib, &run.pki, suite) {
+                Ok(t) => t,
+                Err(e) => {
+                    run.note("bulk_recv", lib.name(), suite.name(), Some(e.0));
+                    continue;
+                }
+            };
+            run.note("bulk_recv", lib.name(), suite.name(), None);
+            g.bench_function(BenchmarkId::new(lib.name(), suite.name()), |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        wire.clear();
+                        t.send(&data, &mut wire);
+                        let start = Instant::now();
+                        let got = t.receive(&mut wire, &mut out);
+                        total += start.elapsed();
+                        assert_eq!(got, BULK_WRITE, "{} received everything", lib.name());
+                    }
+                    total
+                })
+            });
+        }
+    }
+    g.finish();
+}

@@ -1,0 +1,286 @@
+//! The ferrotls rows, through the `ferrotls` facade.
+//!
+//! Each side is an [`Ssl`] whose BIO is an [`IoBio`] over the same
+//! [`Duplex`] OpenSSL uses, driven through the OpenSSL-shaped calls
+//! (`do_handshake`, `write`, `read`, `get_error`) as an application would.
+//! A scenario the stack cannot run yet is reported, with the stack's own
+//! error text, as "not supported yet"; any other failure is a bug and
+//! panics.
+
+use std::time::{Duration, Instant};
+
+use ferrotls::bio::IoBio;
+use ferrotls::core_types::{CertificateDer, PrivateKeyDer, PrivateKeyFormat};
+use ferrotls::{ErrorCode, Mode, Ssl, SslContext, SslMethod, SslVersion, VerifyMode};
+
+use crate::certs::{Identity, SERVER_NAME};
+use crate::scenario::{
+    FullHandshake, Handshaker, IdleFactory, IdlePair, KeyType, Resumed, SideTimes, Suite, Transfer,
+    Unsupported, Version,
+};
+use crate::transport::Duplex;
+
+fn proto(v: Version) -> SslVersion {
+    match v {
+        Version::Tls12 => SslVersion::Tls12,
+        Version::Tls13 => SslVersion::Tls13,
+    }
+}
+
+fn handshake_suite(version: Version, key_type: KeyType) -> &'static str {
+    match (version, key_type) {
+        (Version::Tls13, _) => "TLS_AES_128_GCM_SHA256",
+        (Version::Tls12, KeyType::EcdsaP256) => "ECDHE-ECDSA-AES128-GCM-SHA256",
+        (Version::Tls12, KeyType::Rsa2048) => "ECDHE-RSA-AES128-GCM-SHA256",
+    }
+}
+
+/// Turns a setup error into "not supported yet" when the stack says so,
+/// and panics on anything else (a broken benchmark must not look like a
+/// missing feature).
+fn classify(what: &str, err: impl std::fmt::Display) -> Unsupported {
+    let text = err.to_string();
+    if text.to_ascii_lowercase().contains("not supported") {
+        Unsupported::not_yet(&format!("{what} ({text})"))
+    } else {
+        panic!("ferrotls {what}: {text}")
+    }
+}
+
+/// Client and server contexts (`SSL_CTX`s) built once.
+struct Contexts {
+    client: SslContext,
+    server: SslContext,
+}
+
+fn contexts(
+    id: &Identity,
+    version: Version,
+    suite: &str,
+    release_buffers: bool,
+) -> Result<Contexts, Unsupported> {
+    let what = version.name();
+    let setup = |method: SslMethod| -> Result<_, Unsupported> {
+        let mut b = SslContext::builder(method);
+        b.set_min_proto_version(Some(proto(version)))
+            .and_then(|b| b.set_max_proto_version(Some(proto(version))))
+            .and_then(|b| b.set_groups_list("X25519"))
+            .map_err(|e| classify(what, e))?;
+        match version {
+            Version::Tls13 => b.set_ciphersuites(suite),
+            Version::Tls12 => b.set_cipher_list(suite),
+        }
+        .map_err(|e| classify(what, e))?;
+        if release_buffers {
+            b.set_mode(Mode::RELEASE_BUFFERS);
+        }
+        Ok(b)
+    };
+    let mut c = setup(SslMethod::tls_client())?;
+    c.add_trust_anchor(&CertificateDer::from_vec(id.ca_der.clone()))
+        .map_err(|e| classify("trust anchor", e))?;
+    c.set_verify(VerifyMode::PEER);
+    let mut s = setup(SslMethod::tls_server())?;
+    s.set_certificate(CertificateDer::from_vec(id.leaf_der.clone()))
+        .and_then(|s| {
+            s.set_private_key(&PrivateKeyDer::new(
+                PrivateKeyFormat::Pkcs8,
+                id.leaf_key_pkcs8.clone(),
+            ))
+        })
+        .map_err(|e| classify("server key", e))?;
+    Ok(Contexts {
+        client: c.build().map_err(|e| classify(what, e))?,
+        server: s.build().map_err(|e| classify(what, e))?,
+    })
+}
+
+fn new_pair(ctx: &Contexts, times: &mut SideTimes) -> (Ssl, Ssl) {
+    let (cd, sd) = Duplex::pair();
+    let t = Instant::now();
+    let mut client = Ssl::new(&ctx.client);
+    client.set_bio_single(IoBio::new_nonblocking(cd));
+    client.set_hostname(SERVER_NAME).expect("SNI");
+    client.set1_host(SERVER_NAME).expect("host check");
+    client.set_connect_state();
+    times.client += t.elapsed();
+    let t = Instant::now();
+    let mut server = Ssl::new(&ctx.server);
+    server.set_bio_single(IoBio::new_nonblocking(sd));
+    server.set_accept_state();
+    times.server += t.elapsed();
+    (client, server)
+}
+
+/// One `do_handshake` call: `Ok(true)` once established.
+fn step(s: &mut Ssl, time: &mut Duration) -> Result<bool, String> {
+    let t = Instant::now();
+    let r = s.try_do_handshake();
+    *time += t.elapsed();
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if e.code() == ErrorCode::WantRead => Ok(false),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Drives both sides to completion, then lets the client read whatever
+/// followed the server's last flight (tickets).
+fn complete(client: &mut Ssl, server: &mut Ssl, times: &mut SideTimes) -> Result<(), String> {
+    let (mut c_done, mut s_done) = (false, false);
+    for _ in 0..64 {
+        if !c_done {
+            c_done = step(client, &mut times.client)?;
+        }
+        if !s_done {
+            s_done = step(server, &mut times.server)?;
+        }
+        if c_done && s_done {
+            let t = Instant::now();
+            let r = client.try_read(&mut [0u8; 1]);
+            times.client += t.elapsed();
+            return match r {
+                Err(e) if e.code() == ErrorCode::WantRead => Ok(()),
+                Err(e) => Err(e.to_string()),
+                Ok(_) => Err("unexpected application data".into()),
+            };
+        }
+    }
+    Err("handshake stalled".into())
+}
+
+/// Builds contexts and runs one handshake to check the scenario works.
+fn checked(id: &Identity, version: Version, suite: &str) -> Result<Contexts, Unsupported> {
+    let ctx = contexts(id, version, suite, false)?;
+    let (mut client, mut server) = new_pair(&ctx, &mut SideTimes::default());
+    complete(&mut client, &mut server, &mut SideTimes::default())
+        .map_err(|e| classify(version.name(), e))?;
+    assert_eq!(
+        client.negotiated_group(),
+        Some(ferrotls::core_types::NamedGroup::X25519),
+        "ferrotls key exchange"
+    );
+    Ok(ctx)
+}
+
+/// An established pair for the bulk rows.
+pub struct FerrotlsTransfer {
+    client: Ssl,
+    server: Ssl,
+    client_out: crate::transport::SharedPipe,
+    server_in: crate::transport::SharedPipe,
+}
+
+/// A bulk pair negotiating `s`.
+pub fn transfer(id: &Identity, s: Suite) -> Result<Box<dyn Transfer>, Unsupported> {
+    let ctx = checked(id, s.version(), s.openssl_name())?;
+    let (cd, sd) = Duplex::pair();
+    let (client_out, server_in) = (cd.outgoing.clone(), sd.incoming.clone());
+    let mut client = Ssl::new(&ctx.client);
+    client.set_bio_single(IoBio::new_nonblocking(cd));
+    client.set_hostname(SERVER_NAME).expect("SNI");
+    client.set1_host(SERVER_NAME).expect("host check");
+    client.set_connect_state();
+    let mut server = Ssl::new(&ctx.server);
+    server.set_bio_single(IoBio::new_nonblocking(sd));
+    server.set_accept_state();
+    complete(&mut client, &mut server, &mut SideTimes::default())
+        .map_err(|e| classify(s.name(), e))?;
+    let name = client.current_cipher().map(|c| c.name());
+    assert!(
+        name == Some(s.openssl_name()),
+        "ferrotls negotiated {name:?}, not {}",
+        s.name()
+    );
+    Ok(Box::new(FerrotlsTransfer {
+        client,
+        server,
+        client_out,
+        server_in,
+    }))
+}
+
+impl Transfer for FerrotlsTransfer {
+    fn send(&mut self, data: &[u8], wire: &mut Vec<u8>) {
+        self.client_out.lock().swap(wire);
+        let mut off = 0;
+        while off < data.len() {
+            off += self.client.try_write(&data[off..]).expect("ferrotls write");
+        }
+        self.client_out.lock().swap(wire);
+    }
+
+    fn receive(&mut self, wire: &mut Vec<u8>, out: &mut [u8]) -> usize {
+        self.server_in.lock().swap(wire);
+        let mut got = 0;
+        while got < out.len() {
+            match self.server.try_read(&mut out[got..]) {
+                Ok(0) => panic!("ferrotls read: unexpected close"),
+                Ok(n) => got += n,
+                Err(e) if e.code() == ErrorCode::WantRead => break,
+                Err(e) => panic!("ferrotls read failed: {e}"),
+            }
+        }
+        self.server_in.lock().swap(wire);
+        wire.clear();
+        got
+    }
+}
+
+/// Full handshakes between fresh `Ssl` objects.
+pub struct FerrotlsFull(Contexts);
+
+/// Full handshakes for `h`.
+pub fn full(id: &Identity, h: FullHandshake) -> Result<Box<dyn Handshaker>, Unsupported> {
+    let ctx = checked(id, h.version, handshake_suite(h.version, h.key_type))?;
+    Ok(Box::new(FerrotlsFull(ctx)))
+}
+
+impl Handshaker for FerrotlsFull {
+    fn handshake(&mut self) -> SideTimes {
+        let mut times = SideTimes::default();
+        let (mut client, mut server) = new_pair(&self.0, &mut times);
+        complete(&mut client, &mut server, &mut times).expect("ferrotls handshake");
+        times
+    }
+}
+
+/// Resumed handshakes for `r`: the facade has no session API yet
+/// (`Ssl::session_reused` is documented as always false), so every
+/// resumption row says so.
+pub fn resumed(_id: &Identity, r: Resumed) -> Result<Box<dyn Handshaker>, Unsupported> {
+    Err(Unsupported::not_yet(&format!(
+        "session resumption ({})",
+        r.name()
+    )))
+}
+
+/// Idle TLS 1.3 AES-128-GCM pairs from one pair of contexts.
+pub struct FerrotlsIdle(Contexts);
+
+/// Idle pairs, with or without `MODE_RELEASE_BUFFERS`.
+pub fn idle(id: &Identity, release: bool) -> Result<Box<dyn IdleFactory>, Unsupported> {
+    let suite = Suite::Tls13Aes128Gcm.openssl_name();
+    Ok(Box::new(FerrotlsIdle(contexts(
+        id,
+        Version::Tls13,
+        suite,
+        release,
+    )?)))
+}
+
+impl IdleFactory for FerrotlsIdle {
+    fn pair(&mut self) -> IdlePair {
+        let (mut client, mut server) = new_pair(&self.0, &mut SideTimes::default());
+        complete(&mut client, &mut server, &mut SideTimes::default()).expect("handshake");
+        let mut byte = [0u8; 1];
+        client.try_write(b"x").expect("write");
+        server.try_read(&mut byte).expect("read");
+        server.try_write(b"y").expect("write");
+        client.try_read(&mut byte).expect("read");
+        IdlePair {
+            client: Box::new(client),
+            server: Box::new(server),
+        }
+    }
+}

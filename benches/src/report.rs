@@ -1,0 +1,395 @@
+//! `target/bench/report.md`: one table per group, ratios included.
+//!
+//! Reads the manifest of the last benchmark run (what was registered and
+//! why anything was not), criterion's median estimates, and the `memory`
+//! binary's metrics. A cell is a number only when this run measured it;
+//! otherwise it says why (`not supported yet: ...`, `not measured`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::ceiling::RECORD;
+use crate::manifest::{self, Entry, Metric};
+use crate::scenario::{Aead, FullHandshake, KeyType, Lib, Resumed, Side, Suite};
+
+const AWS_LC: &str = "aws-lc-rs";
+
+/// A cell: a value, or the reason it is absent.
+type Cell = Result<f64, String>;
+
+struct Data {
+    entries: Vec<Entry>,
+    criterion: PathBuf,
+    metrics: Vec<Metric>,
+}
+
+impl Data {
+    /// Median time per iteration in nanoseconds.
+    fn median_ns(&self, group: &str, function: &str, param: &str) -> Cell {
+        let e = self
+            .entries
+            .iter()
+            .find(|e| e.group == group && e.function == function && e.param == param)
+            .ok_or_else(|| "not measured".to_string())?;
+        if let Some(why) = &e.unsupported {
+            return Err(why.clone());
+        }
+        let path = self
+            .criterion
+            .join(group)
+            .join(function)
+            .join(param)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(&path).map_err(|_| "no result".to_string())?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("bad estimates: {e}"))?;
+        v["median"]["point_estimate"]
+            .as_f64()
+            .filter(|ns| *ns > 0.0)
+            .ok_or_else(|| "bad estimates".to_string())
+    }
+
+    /// Throughput in MB/s (10^6 bytes) for `bytes` per iteration.
+    fn mbps(&self, group: &str, function: &str, param: &str, bytes: usize) -> Cell {
+        self.median_ns(group, function, param)
+            .map(|ns| bytes as f64 / ns * 1e3)
+    }
+
+    /// Operations per second for one operation per iteration.
+    fn per_sec(&self, group: &str, function: &str, param: &str) -> Cell {
+        self.median_ns(group, function, param).map(|ns| 1e9 / ns)
+    }
+
+    fn metric(&self, name: &str, lib: Lib) -> Cell {
+        self.metrics
+            .iter()
+            .find(|m| m.name == name && m.lib == lib.name())
+            .map(|m| m.value.clone())
+            .unwrap_or_else(|| Err("not measured".to_string()))
+    }
+}
+
+fn num(c: &Cell, decimals: usize) -> String {
+    match c {
+        Ok(v) => format!("{v:.decimals$}"),
+        Err(why) => why.clone(),
+    }
+}
+
+fn ratio(a: &Cell, b: &Cell) -> String {
+    match (a, b) {
+        (Ok(a), Ok(b)) if *b > 0.0 => format!("{:.2}x", a / b),
+        _ => "—".to_string(),
+    }
+}
+
+fn header(out: &mut String, first: &str, cols: &[&str]) {
+    let _ = writeln!(out, "| {first} | {} |", cols.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(cols.len()));
+}
+
+fn row(out: &mut String, first: &str, cells: &[String]) {
+    let _ = writeln!(out, "| {first} | {} |", cells.join(" | "));
+}
+
+/// Three library cells plus a reference, then the three ratios.
+fn compare_row(out: &mut String, name: &str, libs: [Cell; 3], reference: Cell, decimals: usize) {
+    let [f, r, o] = &libs;
+    row(
+        out,
+        name,
+        &[
+            num(f, decimals),
+            num(r, decimals),
+            num(o, decimals),
+            match &reference {
+                Ok(_) => num(&reference, decimals),
+                Err(_) => "—".to_string(),
+            },
+            ratio(f, r),
+            ratio(f, o),
+            ratio(f, &reference),
+        ],
+    );
+}
+
+fn bulk(out: &mut String, d: &Data, group: &str, ceiling: &str, title: &str) {
+    let _ = writeln!(out, "\n## {title} (MB/s, 1 MiB writes)\n");
+    header(
+        out,
+        "suite",
+        &[
+            "ferrotls",
+            "rustls",
+            "OpenSSL",
+            "AEAD ceiling",
+            "ferrotls/rustls",
+            "ferrotls/OpenSSL",
+            "ferrotls/ceiling",
+        ],
+    );
+    for s in Suite::ALL {
+        let libs = Lib::ALL.map(|l| d.mbps(group, l.name(), s.name(), crate::BULK_WRITE));
+        let reference = d.mbps(ceiling, AWS_LC, s.aead().name(), RECORD);
+        compare_row(out, s.name(), libs, reference, 0);
+    }
+}
+
+fn handshakes(out: &mut String, d: &Data, side: Side) {
+    let group = format!("handshake_full_{}", side.name());
+    let floor = format!("handshake_floor_{}", side.name());
+    let _ = writeln!(
+        out,
+        "\n## Full handshakes, {} side (handshakes/s)\n",
+        side.name()
+    );
+    header(
+        out,
+        "scenario",
+        &[
+            "ferrotls",
+            "rustls",
+            "OpenSSL",
+            "public-key floor",
+            "ferrotls/rustls",
+            "ferrotls/OpenSSL",
+            "ferrotls/floor",
+        ],
+    );
+    for h in FullHandshake::all() {
+        let libs = Lib::ALL.map(|l| d.per_sec(&group, l.name(), &h.name()));
+        let reference = d.per_sec(&floor, AWS_LC, h.key_type.name());
+        compare_row(out, &h.name(), libs, reference, 0);
+    }
+
+    let group = format!("handshake_resumed_{}", side.name());
+    let _ = writeln!(
+        out,
+        "\n## Resumed handshakes, {} side (handshakes/s, ECDSA P-256)\n",
+        side.name()
+    );
+    header(
+        out,
+        "scenario",
+        &[
+            "ferrotls",
+            "rustls",
+            "OpenSSL",
+            "floor",
+            "ferrotls/rustls",
+            "ferrotls/OpenSSL",
+            "ferrotls/floor",
+        ],
+    );
+    for r in Resumed::ALL {
+        let libs = Lib::ALL.map(|l| d.per_sec(&group, l.name(), r.name()));
+        compare_row(out, r.name(), libs, Err(String::new()), 0);
+    }
+}
+
+fn ceilings(out: &mut String, d: &Data) {
+    let _ = writeln!(out, "\n## Ceilings (aws-lc-rs alone)\n");
+    header(out, "AEAD, 16 KiB record", &["seal MB/s", "open MB/s"]);
+    for a in Aead::ALL {
+        row(
+            out,
+            a.name(),
+            &[
+                num(&d.mbps("ceiling_seal", AWS_LC, a.name(), RECORD), 0),
+                num(&d.mbps("ceiling_open", AWS_LC, a.name(), RECORD), 0),
+            ],
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nHandshake floor: client = X25519 keygen + agreement + CertificateVerify \
+         verification + CA signature verification; server = X25519 keygen + \
+         agreement + CertificateVerify signature (RSA: PSS).\n"
+    );
+    header(out, "key type", &["client floor/s", "server floor/s"]);
+    for k in KeyType::ALL {
+        row(
+            out,
+            k.name(),
+            &[
+                num(&d.per_sec("handshake_floor_client", AWS_LC, k.name()), 0),
+                num(&d.per_sec("handshake_floor_server", AWS_LC, k.name()), 0),
+            ],
+        );
+    }
+}
+
+fn memory(out: &mut String, d: &Data) {
+    let _ = writeln!(
+        out,
+        "\n## Memory per established idle TLS 1.3 connection (bytes)\n\n\
+         Heap: counting allocator, in-process, average of 64 pairs. \
+         RSS: growth of a child process's peak RSS holding N idle pairs \
+         (client + server), divided by N.\n"
+    );
+    header(
+        out,
+        "library",
+        &[
+            "heap client",
+            "heap server",
+            "heap client, RELEASE_BUFFERS",
+            "heap server, RELEASE_BUFFERS",
+            "RSS per pair",
+            "RSS per pair, RELEASE_BUFFERS",
+        ],
+    );
+    for l in Lib::ALL {
+        let cells = [
+            "heap_client",
+            "heap_server",
+            "heap_client_release",
+            "heap_server_release",
+            "rss_pair",
+            "rss_pair_release",
+        ]
+        .map(|m| num(&d.metric(m, l), 0));
+        row(out, l.name(), &cells);
+    }
+    let pair = |l: Lib| -> Cell { Ok(d.metric("heap_client", l)? + d.metric("heap_server", l)?) };
+    let _ = writeln!(
+        out,
+        "\nferrotls/rustls heap per pair: {}; ferrotls/OpenSSL RSS per pair: {}",
+        ratio(&pair(Lib::Ferrotls), &pair(Lib::Rustls)),
+        ratio(
+            &d.metric("rss_pair", Lib::Ferrotls),
+            &d.metric("rss_pair", Lib::Openssl)
+        ),
+    );
+
+    let _ = writeln!(
+        out,
+        "\n## Allocations per 16 KiB record, steady-state TLS 1.3 AES-128-GCM bulk\n"
+    );
+    header(out, "library", &["send", "receive"]);
+    for l in Lib::ALL {
+        row(
+            out,
+            l.name(),
+            &[
+                num(&d.metric("allocs_per_record_send", l), 2),
+                num(&d.metric("allocs_per_record_recv", l), 2),
+            ],
+        );
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    format!(
+        "{cpu}, {cores} cores, Linux {kernel}; {}; rustls 0.23 (aws-lc-rs)",
+        openssl::version::version()
+    )
+}
+
+/// Civil UTC date and time of `secs` since the epoch (Howard Hinnant's
+/// days-to-civil algorithm), so the report needs no date crate.
+fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// Renders the report from the files of the last run.
+pub fn render(quick: bool) -> String {
+    let d = Data {
+        entries: manifest::read("manifest.tsv").unwrap_or_default(),
+        criterion: manifest::criterion_dir(),
+        metrics: manifest::read_metrics("memory.tsv").unwrap_or_default(),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut out = String::new();
+    let _ = writeln!(out, "# ferrotls benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Run {} ({} mode) on: {}.\n\nSingle thread, in-memory transport, X25519 \
+         on every side; the median of criterion's samples. Ratios above 1.00x \
+         mean ferrotls is faster (or, for the floor and ceiling, closer to the \
+         limit).",
+        utc(now),
+        if quick { "quick" } else { "full" },
+        machine()
+    );
+    bulk(
+        &mut out,
+        &d,
+        "bulk_send",
+        "ceiling_seal",
+        "Bulk send (client encrypts)",
+    );
+    bulk(
+        &mut out,
+        &d,
+        "bulk_recv",
+        "ceiling_open",
+        "Bulk receive (server decrypts)",
+    );
+    for side in Side::ALL {
+        handshakes(&mut out, &d, side);
+    }
+    ceilings(&mut out, &d);
+    memory(&mut out, &d);
+    out
+}
+
+/// Writes [`render`]'s output to `target/bench/report.md`.
+pub fn write(quick: bool) -> std::io::Result<PathBuf> {
+    let dir = manifest::out_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path: &Path = &dir.join("report.md");
+    std::fs::write(path, render(quick))?;
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_formats_known_instants() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13 UTC");
+    }
+
+    #[test]
+    fn ratio_needs_two_values() {
+        assert_eq!(ratio(&Ok(2.2), &Ok(2.0)), "1.10x");
+        assert_eq!(ratio(&Err("not supported yet: x".into()), &Ok(1.0)), "—");
+        assert_eq!(
+            num(&Err("not supported yet: x".into()), 0),
+            "not supported yet: x"
+        );
+    }
+}
