@@ -554,3 +554,46 @@ fn p07_server_session_is_not_resumable() {
     assert_eq!(s.hostname(), Some("localhost"));
     let _ = Ssl::new(&client_ctx()).session().is_none();
 }
+
+#[test]
+fn p07_tls12_resumption_is_refused_loudly() {
+    let mut cb = client_builder();
+    cb.set_max_proto_version(Some(ferrotls::SslVersion::Tls12))
+        .unwrap();
+    let cctx = cb.build().unwrap();
+    let mut p = mem_pair(&cctx, &server_ctx());
+    handshake(&mut p);
+    assert_eq!(p.client.version_str(), "TLSv1.2");
+    let s = p.client.session().unwrap();
+    assert!(!s.is_resumable());
+    let mut next = Ssl::new(&cctx);
+    assert_eq!(
+        next.set_session(&s),
+        Err(Error::NotSupported("TLS 1.2 session resumption"))
+    );
+}
+
+#[test]
+fn p06_tls12_mutual_tls_required_and_missing() {
+    let p = pki();
+    let mut cb = client_builder();
+    cb.set_max_proto_version(Some(ferrotls::SslVersion::Tls12))
+        .unwrap();
+    let without = cb.build().unwrap();
+    let mut cb = client_builder();
+    cb.set_max_proto_version(Some(ferrotls::SslVersion::Tls12))
+        .unwrap();
+    cb.set_certificate_chain_pem(p.client_chain_pem.as_bytes())
+        .unwrap();
+    cb.set_private_key_pem(p.client_key_pem.as_bytes()).unwrap();
+    let with = cb.build().unwrap();
+    let mut m = mem_pair(&with, &mtls_server());
+    handshake(&mut m);
+    assert_eq!(m.server.version_str(), "TLSv1.2");
+    assert!(m.server.peer_certificate().is_some());
+    assert_eq!(m.server.verify_result(), 0);
+    let mut m = mem_pair(&without, &mtls_server());
+    let (c, s) = handshake_error(&mut m);
+    assert_eq!(s, Some(Error::NoCertificatesPresented));
+    assert!(c.is_some());
+}
