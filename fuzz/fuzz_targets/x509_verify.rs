@@ -106,7 +106,10 @@ fn edited_chain(f: &Fixture, edits: &[u8]) -> Vec<CertificateDer> {
             inter[pos - leaf.len()] ^= e[2];
         }
     }
-    vec![CertificateDer::from_vec(leaf), CertificateDer::from_vec(inter)]
+    vec![
+        CertificateDer::from_vec(leaf),
+        CertificateDer::from_vec(inter),
+    ]
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -123,7 +126,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let unchanged = leaf.as_bytes() == f.leaf.as_slice()
-        && inters.first().is_some_and(|i| i.as_bytes() == f.inter.as_slice());
+        && inters
+            .first()
+            .is_some_and(|i| i.as_bytes() == f.inter.as_slice());
 
     let ok = if mode & 2 == 0 {
         f.server
@@ -137,11 +142,8 @@ fuzz_target!(|data: &[u8]| {
     // with extra certificates appended) can verify.
     assert!(!ok || unchanged, "a modified chain verified");
 
-    let _ = f.server.verify_tls13_signature(
-        rest,
-        leaf,
-        SignatureScheme::ECDSA_SECP256R1_SHA256,
-        rest,
-    );
+    let _ =
+        f.server
+            .verify_tls13_signature(rest, leaf, SignatureScheme::ECDSA_SECP256R1_SHA256, rest);
     let _ = ferrotls_pki::parse_certificate_summary(leaf);
 });

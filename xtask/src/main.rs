@@ -5,7 +5,8 @@
 //! * `fuzz list` - the fuzz targets declared in fuzz/Cargo.toml
 //! * `fuzz TARGET --seconds N [--jobs J]` - fuzz one target
 //! * `fuzz all --seconds N [--jobs J]` - fuzz every target in turn
-//! * `fuzz repro FILE --target T` - replay one saved input
+//! * `fuzz repro FILE [--target T]` - replay one saved input
+//! * `fuzz seed` / `fuzz cmin (TARGET | all)` - record and minimize seeds
 //! * `ci [--fuzz-seconds N]` - fmt check, clippy, tests, then `fuzz all`
 //! * `interop [--quick] [--peer P] [--case S]` - the interop matrix
 //! * `bench [--quick]` - benchmarks against rustls and OpenSSL, then target/bench/report.md
@@ -34,7 +35,9 @@ commands:
   fuzz list                              list the fuzz targets
   fuzz TARGET --seconds N [--jobs J]     fuzz one target for N seconds
   fuzz all --seconds N [--jobs J]        fuzz every target for N seconds each
-  fuzz repro FILE --target T             replay one input (e.g. a crash artifact)
+  fuzz repro FILE [--target T]           replay one input (e.g. a crash artifact)
+  fuzz seed                              regenerate the committed seed corpora
+  fuzz cmin (TARGET | all)               minimize the committed corpus in place
   ci [--fuzz-seconds N]                  fmt, clippy, tests, then fuzz all (default 30 s)
   interop [--quick] [--peer P] [--case S] run the interop matrix (see `interop --help`)
   bench [--quick]                        benchmarks vs rustls and OpenSSL; writes target/bench/report.md";
@@ -48,7 +51,12 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "fuzz" => fuzz::main(&mut args),
         "ci" => ci::main(&mut args),
-        "bench" => bench::main(std::env::args().skip_while(|a| a != "bench").skip(1).collect()),
+        "bench" => bench::main(
+            std::env::args()
+                .skip_while(|a| a != "bench")
+                .skip(1)
+                .collect(),
+        ),
         "interop" => {
             let rest = std::env::args().skip_while(|a| a != "interop").skip(1);
             return interop::main(rest.collect());

@@ -1,5 +1,7 @@
 //! `cargo xtask fuzz ...`: cargo-fuzz driven from one place, with a short
-//! report per target (executions, rate, coverage, crashes).
+//! report per target (executions, rate, coverage, crashes, and for the
+//! state-machine targets how many inputs completed the handshake), plus
+//! the seed recorder and corpus minimization.
 
 mod stats;
 mod toolchain;
@@ -15,7 +17,7 @@ pub use stats::FuzzStats;
 pub fn main(args: &mut Args) -> Result<(), String> {
     let root = crate::workspace_root();
     let what = args.next_positional().ok_or(
-        "usage: cargo xtask fuzz (list | all | repro FILE --target T | TARGET) --seconds N",
+        "usage: cargo xtask fuzz (list | seed | cmin T|all | all | repro FILE [--target T] | TARGET) --seconds N",
     )?;
     match what.as_str() {
         "list" => {
@@ -25,13 +27,36 @@ pub fn main(args: &mut Args) -> Result<(), String> {
             }
             Ok(())
         }
+        "seed" | "corpus" => {
+            args_done(args)?;
+            seed(&root)
+        }
+        "cmin" => {
+            let which = args
+                .next_positional()
+                .ok_or("usage: cargo xtask fuzz cmin (TARGET | all)")?;
+            args_done(args)?;
+            let known = targets(&root)?;
+            let chosen = match which.as_str() {
+                "all" => known,
+                t if known.iter().any(|k| k == t) => vec![t.to_string()],
+                t => return Err(format!("no fuzz target `{t}`; known: {}", known.join(", "))),
+            };
+            for target in chosen {
+                cmin(&root, &target)?;
+            }
+            Ok(())
+        }
         "repro" => {
             let file = args
                 .next_positional()
-                .ok_or("usage: cargo xtask fuzz repro FILE --target T")?;
-            let target = args
-                .option("target")?
-                .ok_or("fuzz repro needs --target T")?;
+                .ok_or("usage: cargo xtask fuzz repro FILE [--target T]")?;
+            let target = match args.option("target")? {
+                Some(t) => t,
+                None => target_of(&targets(&root)?, Path::new(&file)).ok_or(
+                    "cannot tell the target from the path (artifacts/TARGET/...); pass --target T",
+                )?,
+            };
             args_done(args)?;
             repro(&root, &target, Path::new(&file))
         }
@@ -149,6 +174,39 @@ fn run_target(root: &Path, target: &str, seconds: u64, jobs: u64) -> Result<Fuzz
     Ok(stats)
 }
 
+/// The target a saved input belongs to, from the directory it sits in
+/// (`fuzz/artifacts/TARGET/crash-...`, `fuzz/corpus/TARGET/...`).
+fn target_of(known: &[String], file: &Path) -> Option<String> {
+    file.ancestors()
+        .skip(1)
+        .filter_map(|d| d.file_name()?.to_str())
+        .find(|name| known.iter().any(|k| k == name))
+        .map(str::to_string)
+}
+
+/// Regenerates the committed seeds: the record seeds and the recorded
+/// in-memory handshakes of every scenario (fuzz/examples). Plain cargo:
+/// the recorders need no instrumentation.
+fn seed(root: &Path) -> Result<(), String> {
+    let fuzz = fuzz_dir(root);
+    for example in ["make_record_seeds", "make_tls_seeds"] {
+        process::run(
+            Command::new("cargo").args(["run", "--quiet", "--example", example]),
+            &fuzz,
+        )?;
+    }
+    Ok(())
+}
+
+/// Minimizes the committed corpus of `target` in place (`cargo fuzz cmin`):
+/// only inputs that add coverage stay.
+fn cmin(root: &Path, target: &str) -> Result<(), String> {
+    let seeds = fuzz_dir(root).join("corpus").join(target);
+    let mut cmd = cargo_fuzz(root)?;
+    cmd.args(["cmin", target]).arg(&seeds);
+    process::run(&mut cmd, root)
+}
+
 fn repro(root: &Path, target: &str, file: &Path) -> Result<(), String> {
     if !file.is_file() {
         return Err(format!("no such input file: {}", file.display()));
@@ -168,6 +226,14 @@ fn report(all: &[FuzzStats]) -> Result<(), String> {
     );
     for s in all {
         println!("{s}");
+    }
+    for s in all {
+        if let Some((runs, finished)) = s.handshakes {
+            println!(
+                "{}: {finished} of {runs} inputs completed the handshake (Finished verified)",
+                s.target
+            );
+        }
     }
     let mut failed = Vec::new();
     for s in all {
@@ -214,5 +280,15 @@ path = "fuzz_targets/record_open.rs"
 name = "record_open"
 "#;
         assert_eq!(bin_names(manifest), ["record_parser", "record_open"]);
+    }
+
+    #[test]
+    fn repro_target_comes_from_the_artifact_directory() {
+        let known = vec!["client".to_string(), "client_det".to_string()];
+        let file = Path::new("fuzz/artifacts/client_det/crash-0123");
+        assert_eq!(target_of(&known, file).as_deref(), Some("client_det"));
+        let file = Path::new("fuzz/corpus/client/tls12");
+        assert_eq!(target_of(&known, file).as_deref(), Some("client"));
+        assert_eq!(target_of(&known, Path::new("/tmp/client")), None);
     }
 }

@@ -26,6 +26,9 @@ pub struct FuzzStats {
     pub success: bool,
     /// A failure with no saved input (a build error, for instance).
     pub failure: Option<String>,
+    /// State-machine targets: (inputs run, inputs that completed the
+    /// handshake) from the target's last `ferrotls-fuzz:` line.
+    pub handshakes: Option<(u64, u64)>,
 }
 
 impl FuzzStats {
@@ -43,6 +46,8 @@ impl FuzzStats {
                 s.execs = v;
             } else if let Some(v) = stat(line, "stat::average_exec_per_sec:") {
                 s.execs_per_sec = v;
+            } else if let Some(rest) = line.strip_prefix("ferrotls-fuzz: ") {
+                s.handshakes = handshake_line(rest).or(s.handshakes);
             } else if let Some((_, path)) = line.split_once("Test unit written to ") {
                 let path = path.trim().to_string();
                 if !s.crashes.contains(&path) {
@@ -74,6 +79,17 @@ impl FuzzStats {
             }
         }
     }
+}
+
+/// `TARGET: runs: N handshakes_finished: F ...`, printed by the
+/// state-machine targets (fuzz/src/tls.rs).
+fn handshake_line(rest: &str) -> Option<(u64, u64)> {
+    let tokens: Vec<&str> = rest.split_whitespace().collect();
+    let value = |key: &str| {
+        let at = tokens.iter().position(|t| *t == key)?;
+        tokens.get(at + 1)?.parse::<u64>().ok()
+    };
+    Some((value("runs:")?, value("handshakes_finished:")?))
 }
 
 fn stat(line: &str, key: &str) -> Option<u64> {
@@ -135,5 +151,16 @@ mod tests {
             (5000, 2500, 40, 50)
         );
         assert_eq!(s.crashes, ["fuzz/artifacts/t/crash-ab12"]);
+        assert_eq!(s.handshakes, None);
+    }
+
+    #[test]
+    fn reads_the_handshake_counter_of_state_machine_targets() {
+        let out = lines(
+            "ferrotls-fuzz: client_det: runs: 1024 handshakes_finished: 10 app_data: 3\n\
+             #2048\tpulse  cov: 100 ft: 200 corp: 30/500b exec/s: 512 rss: 40Mb\n\
+             ferrotls-fuzz: client_det: runs: 2048 handshakes_finished: 17 app_data: 5\n",
+        );
+        assert_eq!(FuzzStats::parse("t", &out).handshakes, Some((2048, 17)));
     }
 }
