@@ -28,6 +28,12 @@ pub(crate) use ffi_boundary;
 /// Returns `$err` (after queueing "passed a null parameter") when the pointer
 /// is null.
 macro_rules! check_null {
+    ((), $($p:expr),+) => {
+        $(if $p.is_null() {
+            $crate::errors::push_null(stringify!($p));
+            return;
+        })+
+    };
     ($err:expr, $($p:expr),+) => {
         $(if $p.is_null() {
             $crate::errors::push_null(stringify!($p));

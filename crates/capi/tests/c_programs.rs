@@ -339,6 +339,9 @@ fn b_bio_pair_pumped_by_hand() {
         "write 0: ret=0\n",
         "shutdown: server read=0 error=6\n",
         "shutdown: client second=1 state=3\n",
+        "session: got=1\n",
+        "session: set=1\n",
+        "resumed: ok=1\n",
         "untrusted: ok=0 client=-1 error=1 verify=20 lib=20 reason=134\n",
         "untrusted: drained queue error=5\n",
     ] {

@@ -208,6 +208,12 @@ void SSL_get0_alpn_selected(const SSL *ssl, const unsigned char **data, unsigned
 const char *SSL_get_servername(const SSL *s, const int type);
 int SSL_session_reused(const SSL *s);
 
+/* sessions (TLS 1.3 tickets; a ticket is offered at most once) */
+SSL_SESSION *SSL_get1_session(SSL *ssl);
+int SSL_set_session(SSL *to, SSL_SESSION *session);
+int SSL_SESSION_up_ref(SSL_SESSION *ses);
+void SSL_SESSION_free(SSL_SESSION *ses);
+
 # define SSL_get_peer_certificate SSL_get1_peer_certificate
 # define SSL_get_cipher(s) SSL_CIPHER_get_name(SSL_get_current_cipher(s))
 # define SSL_get_cipher_name(s) SSL_CIPHER_get_name(SSL_get_current_cipher(s))

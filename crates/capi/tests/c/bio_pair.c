@@ -168,6 +168,9 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     printf("write 0: ret=%d\n", SSL_write(p.c, "", 0) > 0);
     ERR_clear_error();
 
+    SSL_SESSION *sess = SSL_get1_session(p.c);
+    printf("session: got=%d\n", sess != NULL);
+
     r = SSL_shutdown(p.c);
     printf("shutdown: client first=%d state=%d\n", r, SSL_get_shutdown(p.c));
     pump(p.cnet, p.snet);
@@ -178,6 +181,17 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     pump(p.snet, p.cnet);
     r = SSL_shutdown(p.c);
     printf("shutdown: client second=%d state=%d\n", r, SSL_get_shutdown(p.c));
+    free_pair(&p);
+
+    /* Resumption with the ticket the client received. */
+    make_pair(&p, cctx, sctx);
+    printf("session: set=%d\n", SSL_set_session(p.c, sess));
+    SSL_SESSION_free(sess);
+    ok = handshake(&p, &cr, &sr);
+    printf("resumed: ok=%d\n", ok);
+    /* Whether the server resumed depends on its ticket support. */
+    fprintf(stderr, "resumed: client reused=%d server reused=%d\n", SSL_session_reused(p.c),
+            SSL_session_reused(p.s));
     free_pair(&p);
 }
 
