@@ -46,11 +46,11 @@ mod verify;
 
 pub use callbacks::{AlpnSelectCallback, ClientCertCallback, ServernameCallback, SniResult};
 pub use context::{FileType, SslContext, SslContextBuilder, SslMethod, TimeSource};
+pub use error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library, SslError};
 pub use ferrotls_handshake::{AlpnDecision, TicketKeys};
 pub use keylog::KeylogCallback;
-pub use session::{DEFAULT_SESSION_CACHE_SIZE, SessionCache, SessionCacheMode, SslSession};
-pub use error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library, SslError};
 pub use modes::{Mode, SslVersion, VerifyMode};
+pub use session::{DEFAULT_SESSION_CACHE_SIZE, SessionCache, SessionCacheMode, SslSession};
 pub use ssl::{ShutdownResult, Ssl, SslCipher, Want};
 pub use stream::SslStream;
 pub use verify::{VerifyCallback, X509_V_OK, X509StoreContext};
