@@ -428,9 +428,12 @@ fn r_ticket_state_decoding_is_strict_and_never_panics() {
     }
 }
 
+/// One logged secret: label, client random, secret.
+type Logged = (String, Vec<u8>, Vec<u8>);
+
 /// Collects key log lines.
 #[derive(Default)]
-struct Collect(Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>);
+struct Collect(Mutex<Vec<Logged>>);
 
 impl KeyLog for Collect {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
