@@ -75,6 +75,8 @@ pub(crate) struct ContextInner {
     pub roots: Arc<RootCertStore>,
     pub verify: VerifySettings,
     pub mode: Mode,
+    pub options: crate::modes::SslOptions,
+    pub renegotiation: ferrotls_handshake::RenegotiationPolicy,
     pub alpn: Vec<Vec<u8>>,
     pub time: TimeSource,
     /// Tickets, session timeout and cache (session.rs).
@@ -172,6 +174,8 @@ impl SslContextBuilder {
                 roots: Arc::new(RootCertStore::new()),
                 verify: VerifySettings::default(),
                 mode: Mode::AUTO_RETRY,
+                options: crate::modes::SslOptions::EMPTY,
+                renegotiation: ferrotls_handshake::RenegotiationPolicy::default(),
                 alpn: Vec::new(),
                 time: Arc::new(system_time),
                 sessions: Default::default(),
@@ -388,6 +392,35 @@ impl SslContextBuilder {
     pub fn clear_mode(&mut self, mode: Mode) -> Mode {
         self.inner.mode = self.inner.mode & !mode;
         self.inner.mode
+    }
+
+    /// `SSL_CTX_set_options`: adds bits; returns the new options.
+    pub fn set_options(&mut self, options: crate::modes::SslOptions) -> crate::modes::SslOptions {
+        self.inner.options |= options;
+        self.inner.options
+    }
+
+    /// `SSL_CTX_clear_options`: removes bits; returns the new options.
+    pub fn clear_options(&mut self, options: crate::modes::SslOptions) -> crate::modes::SslOptions {
+        self.inner.options = self.inner.options & !options;
+        self.inner.options
+    }
+
+    /// Limits TLS 1.2 renegotiations the peer may ask for to `max` per
+    /// `window_secs` seconds (default 4 per 60); over the limit they are
+    /// declined with a no_renegotiation warning. Renegotiations we start
+    /// (or asked for with a HelloRequest) are not counted.
+    pub fn set_renegotiation_limit(&mut self, max: u32, window_secs: u64) -> &mut Self {
+        self.inner.renegotiation.max_per_window = max;
+        self.inner.renegotiation.window_secs = window_secs;
+        self
+    }
+
+    /// Whether the peer may present a different certificate when it
+    /// renegotiates (default: refused).
+    pub fn set_renegotiation_allow_cert_change(&mut self, allow: bool) -> &mut Self {
+        self.inner.renegotiation.allow_cert_change = allow;
+        self
     }
 
     /// `SSL_CTX_set_alpn_protos`: the ALPN list in wire format (each name

@@ -112,6 +112,8 @@ pub(crate) struct Engine {
     pub verify: VerifySettings,
     pub verify_result: VerifyResultCell,
     pub mode: Mode,
+    /// `SSL_OP_*` bits of this connection.
+    pub options: crate::modes::SslOptions,
     pub alpn: Vec<Vec<u8>>,
     pub max_fragment: usize,
     pub(crate) hs: Option<Handshake>,
@@ -155,6 +157,7 @@ impl Engine {
             verify: inner.verify.clone(),
             verify_result: Arc::new(std::sync::Mutex::new(X509_V_OK)),
             mode: inner.mode,
+            options: inner.options,
             alpn: inner.alpn.clone(),
             max_fragment: MAX_PLAINTEXT,
             hs: None,
@@ -391,7 +394,12 @@ impl Engine {
                 d.set_max_ciphertext_len(max);
                 d
             });
-            let handshaking = self.hs.as_ref().is_none_or(Handshake::is_handshaking);
+            // During a TLS 1.2 renegotiation application data still flows
+            // (until the peer's ChangeCipherSpec); the handshake says when.
+            let handshaking = self.hs.as_ref().is_none_or(|h| {
+                !h.acceptable_content_types()
+                    .contains(&ContentType::ApplicationData)
+            });
             let discard_app = self.shutdown_sent;
             let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
                 Err(e) => Err(e),
@@ -480,6 +488,14 @@ impl Engine {
                 let tls12 = self.negotiated_version() == Some(ProtocolVersion::TLSv1_2);
                 // RFC 8446 6.2: in TLS 1.3 every alert but close_notify and
                 // user_canceled is fatal whatever its level.
+                if level == AlertLevel::Warning && desc == AlertDescription::NoRenegotiation {
+                    // RFC 5746: the peer declined our renegotiation; a
+                    // client waiting for its ServerHello carries on with
+                    // the connection it has.
+                    if let Some(hs) = self.hs.as_mut() {
+                        hs.peer_declined_renegotiation();
+                    }
+                }
                 let ignorable = level == AlertLevel::Warning
                     && (desc == AlertDescription::UserCanceled || tls12);
                 if ignorable {
@@ -587,6 +603,31 @@ impl Engine {
             return Err(ferrotls_core::ApiMisuse::HandshakeNotComplete.into());
         };
         hs.send_key_update(request_peer, &mut self.actions)?;
+        self.apply_actions()
+    }
+
+    /// True while a TLS 1.2 renegotiation runs on an established
+    /// connection.
+    pub fn is_renegotiating(&self) -> bool {
+        self.hs.as_ref().is_some_and(Handshake::is_renegotiating)
+    }
+
+    /// `SSL_renegotiate`: queues a ClientHello (client) or HelloRequest
+    /// (server); it goes out with the next call that writes.
+    pub fn renegotiate(&mut self) -> Result<(), Error> {
+        if self
+            .options
+            .contains(crate::modes::SslOptions::NO_RENEGOTIATION)
+        {
+            return Err(ferrotls_core::ApiMisuse::BadArgument(
+                "renegotiation disabled (OP_NO_RENEGOTIATION)",
+            )
+            .into());
+        }
+        let Some(hs) = self.hs.as_mut() else {
+            return Err(ferrotls_core::ApiMisuse::HandshakeNotComplete.into());
+        };
+        hs.renegotiate(&mut self.actions)?;
         self.apply_actions()
     }
 

@@ -135,6 +135,7 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
+        config.renegotiation = self.renegotiation_policy();
         config.key_log = inner.hooks.key_log.clone();
         config.client_cert_resolver = inner.hooks.client_cert.clone().map(|cb| {
             Arc::new(crate::callbacks::ClientCertAdapter(cb))
@@ -194,6 +195,7 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
+        config.renegotiation = self.renegotiation_policy();
         config.key_log = inner.hooks.key_log.clone();
         config.tickets = inner.sessions.ticket_policy();
         config.cert_resolver = inner.hooks.servername.clone().map(|callback| {
@@ -221,6 +223,17 @@ impl Engine {
             config.client_verifier = Some(Arc::new(verifier));
         }
         Ok(config)
+    }
+}
+
+impl Engine {
+    /// The context's renegotiation policy with this connection's options.
+    fn renegotiation_policy(&self) -> ferrotls_handshake::RenegotiationPolicy {
+        let mut policy = self.ctx.inner.renegotiation.clone();
+        policy.accept_peer_requests &= !self
+            .options
+            .contains(crate::modes::SslOptions::NO_RENEGOTIATION);
+        policy
     }
 }
 

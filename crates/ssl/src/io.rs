@@ -18,7 +18,9 @@ impl Engine {
     /// `SSL_read` / `SSL_peek`: application bytes into `buf`.
     pub fn read(&mut self, t: &mut dyn Transport, buf: &mut [u8], peek: bool) -> Step<usize> {
         self.check_alive("read")?;
-        if !self.is_init_finished() {
+        // A renegotiation progresses through the records read below, and
+        // data arriving meanwhile is returned at once (S11).
+        if !self.is_init_finished() && !self.is_renegotiating() {
             self.do_handshake(t)?;
         }
         loop {
@@ -39,9 +41,26 @@ impl Engine {
             if self.shutdown_received {
                 return Err(Stop::ZeroReturn);
             }
-            // A KeyUpdate answer or other queued output goes first.
-            self.flush_out(t)?;
-            match self.read_record(t, "read")? {
+            // A KeyUpdate answer or other queued output goes first, as far
+            // as the transport takes it: a transport full of our own data
+            // (a write under way) must not stop us reading, or a peer that
+            // waits for its renegotiation answer before reading more would
+            // never get it. A read that then finds nothing reports the
+            // blocked write, which is what must clear first.
+            let write_blocked = match self.flush_out(t) {
+                Err(Stop::Want(ErrorCode::WantWrite)) => true,
+                other => {
+                    other?;
+                    false
+                }
+            };
+            let got = match self.read_record(t, "read") {
+                Err(Stop::Want(ErrorCode::WantRead)) if write_blocked => {
+                    return Err(Stop::Want(ErrorCode::WantWrite));
+                }
+                other => other?,
+            };
+            match got {
                 Got::AppData | Got::CloseNotify => {}
                 Got::Handshake | Got::Ccs | Got::IgnoredAlert => {
                     // S12: without AUTO_RETRY, a read that consumed only
@@ -68,6 +87,10 @@ impl Engine {
             let e = ApiMisuse::BadArgument("protocol is shutdown (close_notify sent)");
             return Err(self.misuse(e.into(), "write"));
         }
+        // S08, and S11: a renegotiation in progress must finish before
+        // more data is protected, so the write reads; on a non-blocking
+        // BIO that is WANT_READ, with the bytes already taken kept for the
+        // retry (S10). Data that arrives meanwhile waits for `read`.
         if !self.is_init_finished() {
             self.do_handshake(t)?;
         }
@@ -99,6 +122,13 @@ impl Engine {
                 self.pending_write = None;
                 self.release_idle_buffers();
                 return Ok(p.encrypted);
+            }
+            if self.is_renegotiating() {
+                // The peer started one while this write was under way.
+                if let Err(stop) = self.do_handshake(t) {
+                    self.pending_write = (p.encrypted > 0).then_some(p);
+                    return Err(stop);
+                }
             }
             for _ in 0..WRITE_BATCH {
                 let r = self.key_update_if_due().and_then(|()| {

@@ -49,7 +49,7 @@ pub use context::{FileType, SslContext, SslContextBuilder, SslMethod, TimeSource
 pub use error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library, SslError};
 pub use ferrotls_handshake::{AlpnDecision, TicketKeys};
 pub use keylog::KeylogCallback;
-pub use modes::{Mode, SslVersion, VerifyMode};
+pub use modes::{Mode, SslOptions, SslVersion, VerifyMode};
 pub use session::{DEFAULT_SESSION_CACHE_SIZE, SessionCache, SessionCacheMode, SslSession};
 pub use ssl::{ShutdownResult, Ssl, SslCipher, Want};
 pub use stream::SslStream;

@@ -90,6 +90,16 @@ bitset! {
     }
 }
 
+bitset! {
+    /// `SSL_OP_*`: protocol options.
+    SslOptions {
+        /// `SSL_OP_NO_RENEGOTIATION`: refuse TLS 1.2 renegotiation, both
+        /// the peer's requests (answered with a no_renegotiation warning)
+        /// and our own (`Ssl::renegotiate` fails).
+        NO_RENEGOTIATION = 0x4000_0000,
+    }
+}
+
 /// A protocol version that can be enabled (`TLS1_2_VERSION`,
 /// `TLS1_3_VERSION`). Older versions are deliberately absent (SPEC S16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -436,6 +436,39 @@ impl Ssl {
         Ok(())
     }
 
+    /// `SSL_renegotiate`: starts a TLS 1.2 renegotiation (RFC 5746). A
+    /// client queues a new ClientHello, a server a HelloRequest; either
+    /// goes out with the next `do_handshake`, `read`, `write` or `flush`,
+    /// and the handshake then runs inside those calls (S11). Fails on TLS
+    /// 1.3, before the first handshake, during one, and under
+    /// `OP_NO_RENEGOTIATION`; the connection is unharmed by the refusal.
+    pub fn renegotiate(&mut self) -> Result<(), SslError> {
+        if let Err(stop) = self.engine.check_alive("renegotiate") {
+            return self.finish(Err(stop));
+        }
+        if let Err(e) = self.engine.renegotiate() {
+            let stop = self.engine.misuse(e, "renegotiate");
+            return self.finish(Err(stop));
+        }
+        Ok(())
+    }
+
+    /// `SSL_renegotiate_pending`: a renegotiation is under way.
+    pub fn renegotiate_pending(&self) -> bool {
+        self.engine.is_renegotiating()
+    }
+
+    /// `SSL_set_options`: adds bits; returns the new options.
+    pub fn set_options(&mut self, options: crate::modes::SslOptions) -> crate::modes::SslOptions {
+        self.engine.options |= options;
+        self.engine.options
+    }
+
+    /// `SSL_get_options`.
+    pub fn options(&self) -> crate::modes::SslOptions {
+        self.engine.options
+    }
+
     /// Pushes queued output (a KeyUpdate, an alert) to the BIO.
     pub fn flush(&mut self) -> Result<(), SslError> {
         let r = self.run("flush", |e, t| e.flush_out(t));

@@ -301,6 +301,15 @@ impl ExpectServerHello {
             suite,
             traffic_secret: server_hs.clone(),
         }));
+        // Our write side moves to the handshake keys now, not with the
+        // second flight: an alert for a failure in the server's flight
+        // (a bad certificate, say) must be protected too (RFC 8446 5.1
+        // and 6). The compatibility CCS still goes first, in plaintext.
+        self.shared.maybe_send_ccs(out);
+        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
+            suite,
+            traffic_secret: client_hs.clone(),
+        }));
         Ok(ClientState::ExpectEncryptedExtensions(Box::new(
             ExpectEncryptedExtensions {
                 hs: Handshaking {
@@ -595,7 +604,7 @@ impl ExpectFinished {
         let Self {
             hs:
                 Handshaking {
-                    mut shared,
+                    shared,
                     sni,
                     suite,
                     group,
@@ -634,12 +643,8 @@ impl ExpectFinished {
             log.log(labels::EXPORTER_SECRET, &client_random, exporter.as_bytes());
         }
 
-        // Our second flight, under the client handshake traffic secret.
-        shared.maybe_send_ccs(out);
-        out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
-            suite,
-            traffic_secret: client_hs.clone(),
-        }));
+        // Our second flight, under the client handshake traffic secret
+        // installed when the ServerHello was processed.
         let mut flight = Vec::new();
         if let Some(req) = &cert_request {
             client_auth(&shared.config, req, &mut transcript, &mut flight)?;

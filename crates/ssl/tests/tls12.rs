@@ -1,0 +1,263 @@
+//! TLS 1.2 through the facade (SPEC P01, P02) and renegotiation during
+//! reads and writes (S10, S11, S12) over BIO pairs with small buffers.
+
+#[allow(dead_code)]
+#[path = "contract/util.rs"]
+mod util;
+
+use ferrotls::bio::{Bio, BioError, BioPair, PairEnd, Retry};
+use ferrotls::{ErrorCode, Ssl, SslContext, SslOptions, SslVersion};
+
+use util::*;
+
+fn ctx12(server: bool) -> SslContext {
+    let mut b = if server {
+        server_builder()
+    } else {
+        client_builder()
+    };
+    b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+    b.build().unwrap()
+}
+
+/// Moves what one network end has to the other, up to what fits.
+fn pump(from: &mut PairEnd, to: &mut PairEnd) -> usize {
+    let mut moved = 0;
+    let mut buf = [0u8; 1024];
+    loop {
+        let room = to.ctrl_get_write_guarantee().min(buf.len());
+        if room == 0 {
+            return moved;
+        }
+        match from.read(&mut buf[..room]) {
+            Ok(n) => {
+                assert_eq!(to.write(&buf[..n]).expect("room was guaranteed"), n);
+                moved += n;
+            }
+            Err(BioError::WouldBlock(Retry::Read)) => return moved,
+            Err(e) => panic!("pump: {e}"),
+        }
+    }
+}
+
+struct Net {
+    client: Ssl,
+    server: Ssl,
+    c_net: PairEnd,
+    s_net: PairEnd,
+}
+
+impl Net {
+    fn new(cctx: &SslContext, sctx: &SslContext) -> Self {
+        let (c_int, c_net) = BioPair::new(4096, 4096);
+        let (s_int, s_net) = BioPair::new(4096, 4096);
+        let mut client = Ssl::new(cctx);
+        client.set_bio_single(c_int);
+        client.set_hostname("localhost").unwrap();
+        client.set_connect_state();
+        let mut server = Ssl::new(sctx);
+        server.set_bio_single(s_int);
+        server.set_accept_state();
+        Self {
+            client,
+            server,
+            c_net,
+            s_net,
+        }
+    }
+
+    fn pump(&mut self) -> usize {
+        pump(&mut self.c_net, &mut self.s_net) + pump(&mut self.s_net, &mut self.c_net)
+    }
+
+    fn handshake(&mut self) {
+        for _ in 0..1000 {
+            let c = self.client.do_handshake();
+            let s = self.server.do_handshake();
+            if c == 1 && s == 1 {
+                return;
+            }
+            for (ssl, r) in [(&self.client, c), (&self.server, s)] {
+                if r != 1 {
+                    assert!(ssl.get_error(r).is_want(), "{:?}", ssl.peek_error());
+                }
+            }
+            self.pump();
+        }
+        panic!("handshake did not finish");
+    }
+}
+
+fn exporter(ssl: &Ssl) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    ssl.export_keying_material(&mut out, b"EXPORTER-test", None)
+        .unwrap();
+    out
+}
+
+#[test]
+fn p02_tls12_suites_through_the_facade() {
+    for suite in [
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+    ] {
+        let mut b = client_builder();
+        b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+        b.set_cipher_list(suite).unwrap();
+        let mut n = Net::new(&b.build().unwrap(), &server_ctx());
+        n.handshake();
+        assert_eq!(n.client.version_str(), "TLSv1.2");
+        assert_eq!(n.server.version_str(), "TLSv1.2");
+        assert_eq!(n.client.current_cipher().unwrap().name(), suite);
+        assert_eq!(exporter(&n.client), exporter(&n.server));
+        let data = vec![7u8; 40_000];
+        let (sent, got) = transfer_with(&mut n, &data, None, false);
+        assert_eq!(sent, data.len());
+        assert_eq!(got, data);
+    }
+}
+
+#[test]
+fn p01_default_contexts_negotiate_tls13_and_serve_tls12_clients() {
+    let mut n = Net::new(&client_ctx(), &server_ctx());
+    n.handshake();
+    assert_eq!(n.client.version_str(), "TLSv1.3");
+    let mut n = Net::new(&ctx12(false), &server_ctx());
+    n.handshake();
+    assert_eq!(n.server.version_str(), "TLSv1.2");
+    let mut n = Net::new(&client_ctx(), &ctx12(true));
+    n.handshake();
+    assert_eq!(n.client.version_str(), "TLSv1.2");
+}
+
+/// The server writes `data` (non-blocking, small buffers) while the
+/// client reads, both as an event loop would (the server also reads).
+/// With `renegotiation` = Some(by_client) and `expect_renegotiation`,
+/// that side starts a renegotiation once the write is under way, and the
+/// writer must see WANT_READ from `write`, keep its bytes, and finish
+/// under the new keys. Returns (bytes the write reported, bytes read).
+fn transfer_with(
+    n: &mut Net,
+    data: &[u8],
+    renegotiation: Option<bool>,
+    expect_renegotiation: bool,
+) -> (usize, Vec<u8>) {
+    let before = exporter(&n.client);
+    let mut got = Vec::new();
+    let mut written = None;
+    let mut buf = vec![0u8; 8192];
+    let mut started = false;
+    let mut write_want_read = 0;
+    for i in 0..200_000 {
+        if written.is_none() {
+            let r = n.server.write(data);
+            if r > 0 {
+                written = Some(r as usize);
+            } else {
+                let code = n.server.get_error(r);
+                assert!(code.is_want(), "write: {code} {:?}", n.server.peek_error());
+                if code == ErrorCode::WantRead {
+                    write_want_read += 1;
+                }
+            }
+        }
+        // An event loop reads when the transport is readable.
+        let r = n.server.read(&mut buf);
+        assert!(
+            r < 0 && n.server.get_error(r).is_want(),
+            "{:?}",
+            n.server.peek_error()
+        );
+        if !started && i == 3 {
+            if let Some(by_client) = renegotiation.filter(|_| expect_renegotiation) {
+                let who = if by_client {
+                    &mut n.client
+                } else {
+                    &mut n.server
+                };
+                who.renegotiate().expect("renegotiate");
+                started = true;
+            }
+        }
+        let r = n.client.read(&mut buf);
+        if r > 0 {
+            got.extend_from_slice(&buf[..r as usize]);
+        } else {
+            let code = n.client.get_error(r);
+            assert!(code.is_want(), "read: {code} {:?}", n.client.peek_error());
+        }
+        let moved = n.pump();
+
+        if written.is_some() && got.len() == data.len() && moved == 0 {
+            break;
+        }
+    }
+    let written = written.expect("the write completed");
+    if expect_renegotiation {
+        assert!(write_want_read > 0, "the writer never saw WANT_READ");
+        assert!(!n.client.renegotiate_pending() && !n.server.renegotiate_pending());
+        assert_ne!(exporter(&n.client), before, "no new master secret");
+        assert_eq!(exporter(&n.client), exporter(&n.server));
+    }
+    (written, got)
+}
+
+fn large() -> Vec<u8> {
+    (0..1_000_000u32).map(|i| (i % 251) as u8).collect()
+}
+
+#[test]
+fn s11_client_renegotiates_while_server_writes_nonblocking() {
+    let mut n = Net::new(&ctx12(false), &ctx12(true));
+    n.handshake();
+    let data = large();
+    let (written, got) = transfer_with(&mut n, &data, Some(true), true);
+    assert_eq!(written, data.len());
+    assert_eq!(got, data, "no byte lost, duplicated or reordered");
+}
+
+#[test]
+fn s11_server_renegotiates_while_it_writes_nonblocking() {
+    let mut n = Net::new(&ctx12(false), &ctx12(true));
+    n.handshake();
+    let data = large();
+    let (written, got) = transfer_with(&mut n, &data, Some(false), true);
+    assert_eq!(written, data.len());
+    assert_eq!(got, data);
+}
+
+#[test]
+fn s11_no_renegotiation_option() {
+    let mut b = server_builder();
+    b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+    b.set_options(SslOptions::NO_RENEGOTIATION);
+    let mut n = Net::new(&ctx12(false), &b.build().unwrap());
+    n.handshake();
+    // Our own renegotiation is refused locally, the connection unharmed.
+    assert!(n.server.renegotiate().is_err());
+    assert!(n.server.fatal_error().is_none());
+    // The peer's is declined with a warning, and both carry on.
+    let before = exporter(&n.client);
+    n.client.renegotiate().unwrap();
+    let data = vec![1u8; 20_000];
+    let (_, got) = transfer_with(&mut n, &data, None, false);
+    assert_eq!(got, data);
+    let mut buf = [0u8; 64];
+    for _ in 0..4 {
+        assert!(n.client.read(&mut buf) < 0);
+        assert!(n.server.read(&mut buf) < 0);
+        n.pump();
+    }
+    assert!(n.client.fatal_error().is_none() && n.server.fatal_error().is_none());
+    assert!(!n.client.renegotiate_pending());
+    assert_eq!(exporter(&n.client), before);
+}
+
+#[test]
+fn s11_renegotiate_refused_on_tls13() {
+    let mut n = Net::new(&client_ctx(), &server_ctx());
+    n.handshake();
+    assert!(n.client.renegotiate().is_err());
+    assert!(n.client.fatal_error().is_none());
+}
