@@ -3,5 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod pair;
 pub mod record;
+pub mod session;
 pub mod tls;

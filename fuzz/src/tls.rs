@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use ferrotls::bio::MemBio;
 use ferrotls::core_types::{CertificateDer, UnixTime};
-use ferrotls::{ErrorCode, Ssl, SslContext, SslMethod, SslVersion, VerifyMode};
+use ferrotls::{ErrorCode, Ssl, SslContext, SslMethod, SslSession, SslVersion, VerifyMode};
 use ferrotls_core::crypto::CryptoProvider;
 
 use crate::record::Splits;
@@ -58,6 +58,9 @@ pub struct Scenario {
     pub alpn: (&'static [&'static [u8]], &'static [&'static [u8]]),
     /// The server asks for and requires a client certificate.
     pub client_auth: bool,
+    /// The client resumes a session from an earlier connection of the
+    /// same scenario (see [`resumption_session`]).
+    pub resume: bool,
 }
 
 const NO_ALPN: &[&[u8]] = &[];
@@ -72,6 +75,7 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_AES_128_GCM_SHA256",
         alpn: (NO_ALPN, NO_ALPN),
         client_auth: false,
+        resume: false,
     },
     Scenario {
         name: "tls13_hrr",
@@ -81,6 +85,7 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_AES_256_GCM_SHA384",
         alpn: (NO_ALPN, NO_ALPN),
         client_auth: false,
+        resume: false,
     },
     Scenario {
         name: "tls13_alpn",
@@ -90,6 +95,7 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_CHACHA20_POLY1305_SHA256",
         alpn: (&[b"h2", b"http/1.1"], &[b"http/1.1"]),
         client_auth: false,
+        resume: false,
     },
     Scenario {
         name: "tls13_client_auth",
@@ -99,6 +105,7 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_AES_128_GCM_SHA256",
         alpn: (NO_ALPN, NO_ALPN),
         client_auth: true,
+        resume: false,
     },
     Scenario {
         name: "tls13_mlkem",
@@ -108,6 +115,17 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384",
         alpn: (NO_ALPN, NO_ALPN),
         client_auth: false,
+        resume: false,
+    },
+    Scenario {
+        name: "tls13_resume",
+        max_version: SslVersion::Tls13,
+        client_groups: "X25519",
+        server_groups: "X25519",
+        tls13_suites: "TLS_AES_128_GCM_SHA256",
+        alpn: (&[b"h2"], &[b"h2"]),
+        client_auth: false,
+        resume: true,
     },
     Scenario {
         name: "tls12",
@@ -117,6 +135,7 @@ pub const SCENARIOS: &[Scenario] = &[
         tls13_suites: "TLS_AES_128_GCM_SHA256",
         alpn: (&[b"http/1.1"], &[b"http/1.1"]),
         client_auth: false,
+        resume: false,
     },
 ];
 
@@ -173,8 +192,26 @@ impl Scenario {
     }
 
     /// A new `Ssl` of `side` over two memory BIOs: (ssl, its read BIO,
-    /// its write BIO).
-    pub fn ssl(&self, ctx: &SslContext, side: Side) -> (Ssl, MemBio, MemBio) {
+    /// its write BIO). A resuming client gets a fresh copy of the
+    /// scenario's session.
+    pub fn ssl(
+        &'static self,
+        ctx: &SslContext,
+        side: Side,
+        provider: &'static CryptoProvider,
+    ) -> (Ssl, MemBio, MemBio) {
+        let mut made = self.ssl_fresh(ctx, side);
+        if self.resume && side == Side::Client {
+            if let Some(bytes) = resumption_session(self, provider) {
+                let session = SslSession::from_bytes(&bytes).expect("a session we encoded");
+                made.0.set_session(&session).expect("a TLS 1.3 session");
+            }
+        }
+        made
+    }
+
+    /// A new `Ssl` that resumes nothing.
+    pub(crate) fn ssl_fresh(&self, ctx: &SslContext, side: Side) -> (Ssl, MemBio, MemBio) {
         let (rbio, wbio) = (MemBio::new(), MemBio::new());
         let mut ssl = Ssl::new(ctx);
         ssl.set_bio(rbio.clone(), wbio.clone());
@@ -188,6 +225,40 @@ impl Scenario {
         }
         (ssl, rbio, wbio)
     }
+}
+
+/// The session a resuming scenario's client offers: the bytes of the
+/// ticket session of a first, full connection between the scenario's
+/// client and server, made once per thread. Under the deterministic
+/// provider this is the same session in every process (so recorded
+/// resumptions replay); under the real one it is a valid but different one.
+pub fn resumption_session(
+    scenario: &'static Scenario,
+    provider: &'static CryptoProvider,
+) -> Option<Vec<u8>> {
+    thread_local! {
+        static SESSIONS: RefCell<Vec<(usize, usize, Option<Vec<u8>>)>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    let key = (
+        scenario as *const Scenario as usize,
+        provider as *const CryptoProvider as usize,
+    );
+    if let Some(found) = SESSIONS.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(s, p, _)| (*s, *p) == key)
+            .map(|e| e.2.clone())
+    }) {
+        return found;
+    }
+    let made = crate::pair::connect(scenario, provider, false)
+        .ok()
+        .and_then(|(client, _)| client.ssl.session())
+        .filter(SslSession::is_resumable)
+        .map(|s| s.to_bytes());
+    SESSIONS.with(|c| c.borrow_mut().push((key.0, key.1, made.clone())));
+    made
 }
 
 // ---- fixed identities ------------------------------------------------------
@@ -351,7 +422,7 @@ pub fn run(target: &'static str, side: Side, provider: &'static CryptoProvider, 
     };
     let scenario = Scenario::pick(*scenario);
     let ctx = context_cached(scenario, side, provider);
-    let (mut ssl, rbio, wbio) = scenario.ssl(&ctx, side);
+    let (mut ssl, rbio, wbio) = scenario.ssl(&ctx, side, provider);
     let out = drive(&mut ssl, &rbio, &wbio, peer, *split_seed);
     count(target, out);
 }
@@ -360,7 +431,8 @@ thread_local! {
     static CONTEXTS: RefCell<Vec<(usize, Side, usize, SslContext)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn context_cached(
+/// [`Scenario::context`], built once per thread.
+pub(crate) fn context_cached(
     scenario: &'static Scenario,
     side: Side,
     provider: &'static CryptoProvider,
