@@ -20,9 +20,10 @@ use std::path::Path;
 use ferrotls::core_types::{CertificateDer, UnixTime};
 use ferrotls_core::crypto::{CryptoProvider, Secret};
 use ferrotls_core::{CipherSuite, ProtocolVersion};
+use ferrotls_fuzz::identity::identities;
 use ferrotls_fuzz::pair::{connect, pump_both};
 use ferrotls_fuzz::session::ticket_keys;
-use ferrotls_fuzz::tls::{NOW_SECS, SCENARIOS, Scenario, Side, drive, identities};
+use ferrotls_fuzz::tls::{NOW_SECS, SCENARIOS, Scenario, Side, drive};
 use ferrotls_handshake::session::ServerSessionValue;
 
 /// A whole connection: (client's bytes, server's bytes, the client's

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod identity;
 pub mod pair;
 pub mod record;
 pub mod session;

@@ -15,7 +15,6 @@
 //! targets use the deterministic provider of `ferrotls_crypto::fuzzing`.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -24,6 +23,7 @@ use ferrotls::core_types::{CertificateDer, UnixTime};
 use ferrotls::{ErrorCode, Ssl, SslContext, SslMethod, SslSession, SslVersion, VerifyMode};
 use ferrotls_core::crypto::CryptoProvider;
 
+use crate::identity::identities;
 use crate::record::Splits;
 
 /// The server name the client asks for and the certificate carries.
@@ -201,11 +201,12 @@ impl Scenario {
         provider: &'static CryptoProvider,
     ) -> (Ssl, MemBio, MemBio) {
         let mut made = self.ssl_fresh(ctx, side);
-        if self.resume && side == Side::Client {
-            if let Some(bytes) = resumption_session(self, provider) {
-                let session = SslSession::from_bytes(&bytes).expect("a session we encoded");
-                made.0.set_session(&session).expect("a TLS 1.3 session");
-            }
+        if self.resume
+            && side == Side::Client
+            && let Some(bytes) = resumption_session(self, provider)
+        {
+            let session = SslSession::from_bytes(&bytes).expect("a session we encoded");
+            made.0.set_session(&session).expect("a TLS 1.3 session");
         }
         made
     }
@@ -236,9 +237,10 @@ pub fn resumption_session(
     scenario: &'static Scenario,
     provider: &'static CryptoProvider,
 ) -> Option<Vec<u8>> {
+    /// (scenario address, provider address, session bytes).
+    type Entry = (usize, usize, Option<Vec<u8>>);
     thread_local! {
-        static SESSIONS: RefCell<Vec<(usize, usize, Option<Vec<u8>>)>> =
-            const { RefCell::new(Vec::new()) };
+        static SESSIONS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     }
     let key = (
         scenario as *const Scenario as usize,
@@ -259,55 +261,6 @@ pub fn resumption_session(
         .map(|s| s.to_bytes());
     SESSIONS.with(|c| c.borrow_mut().push((key.0, key.1, made.clone())));
     made
-}
-
-// ---- fixed identities ------------------------------------------------------
-
-/// A certificate and its key, PEM and DER.
-pub struct Identity {
-    /// The certificate, PEM.
-    pub cert_pem: String,
-    /// The certificate, DER.
-    pub cert_der: Vec<u8>,
-    /// The PKCS#8 key, PEM.
-    pub key_pem: String,
-}
-
-/// The server's and the client's identity.
-pub struct Identities {
-    /// The server (self-signed, for `localhost`).
-    pub server: Identity,
-    /// The client (self-signed).
-    pub client: Identity,
-}
-
-/// The identities, made once per process.
-pub fn identities() -> &'static Identities {
-    static IDS: OnceLock<Identities> = OnceLock::new();
-    IDS.get_or_init(|| Identities {
-        server: identity(0x53, SERVER_NAME),
-        client: identity(0x43, "fuzz client"),
-    })
-}
-
-/// A self-signed Ed25519 certificate whose key comes from a fixed seed:
-/// the same bytes on every run, which replaying recorded flights needs.
-fn identity(seed: u8, name: &str) -> Identity {
-    // PKCS#8 v1 of an Ed25519 key (RFC 8410): a fixed header and the seed.
-    let mut pkcs8 = vec![
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
-    ];
-    pkcs8.extend_from_slice(&[seed; 32]);
-    let key = rcgen::KeyPair::try_from(pkcs8.as_slice()).expect("fixed Ed25519 key");
-    let params =
-        rcgen::CertificateParams::new(vec![name.to_string()]).expect("fixed certificate name");
-    let cert = params.self_signed(&key).expect("self-signing");
-    Identity {
-        cert_pem: cert.pem(),
-        cert_der: cert.der().to_vec(),
-        key_pem: key.serialize_pem(),
-    }
 }
 
 // ---- the driver --------------------------------------------------------------
