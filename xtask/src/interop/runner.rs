@@ -120,6 +120,12 @@ pub fn run_cell(
             Err(e) => return Outcome::Fail(e),
         };
         let result = drive_client(case, client, &mut cli, plan.echo, i);
+        if result.is_err() {
+            // Stop it (if still running) and wait for its last words: a
+            // client that exits at once, e.g. with "not supported: X",
+            // must be judged on everything it printed.
+            cli.kill();
+        }
         let out = cli.output();
         transcript.push_str(&format!("$ {}\n{}\n", cli.command, out));
         last_output = out;
