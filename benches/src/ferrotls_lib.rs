@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 
 use ferrotls::bio::IoBio;
 use ferrotls::core_types::{CertificateDer, PrivateKeyDer, PrivateKeyFormat};
-use ferrotls::{ErrorCode, Mode, Ssl, SslContext, SslMethod, SslVersion, VerifyMode};
+use ferrotls::{
+    ErrorCode, Mode, SessionCacheMode, Ssl, SslContext, SslMethod, SslSession, SslVersion,
+    VerifyMode,
+};
 
 use crate::certs::{Identity, SERVER_NAME};
 use crate::scenario::{
@@ -57,6 +60,7 @@ fn contexts(
     id: &Identity,
     version: Version,
     suite: &str,
+    resumed: Option<Resumed>,
     release_buffers: bool,
 ) -> Result<Contexts, Unsupported> {
     let what = version.name();
@@ -89,6 +93,22 @@ fn contexts(
             ))
         })
         .map_err(|e| classify("server key", e))?;
+    // The same session policy as the other libraries: no cache and no
+    // tickets unless the scenario is about resumption, then one ticket.
+    match resumed {
+        None => {
+            s.set_num_tickets(0);
+            s.set_session_cache_mode(SessionCacheMode::Off);
+        }
+        Some(Resumed::Tls13Ticket) | Some(Resumed::Tls12Ticket) => {
+            s.set_num_tickets(1);
+            s.set_session_cache_mode(SessionCacheMode::Off);
+        }
+        Some(Resumed::Tls12SessionId) => {
+            s.set_num_tickets(0);
+            s.set_session_cache_mode(SessionCacheMode::Server);
+        }
+    }
     Ok(Contexts {
         client: c.build().map_err(|e| classify(what, e))?,
         server: s.build().map_err(|e| classify(what, e))?,
@@ -151,7 +171,7 @@ fn complete(client: &mut Ssl, server: &mut Ssl, times: &mut SideTimes) -> Result
 
 /// Builds contexts and runs one handshake to check the scenario works.
 fn checked(id: &Identity, version: Version, suite: &str) -> Result<Contexts, Unsupported> {
-    let ctx = contexts(id, version, suite, false)?;
+    let ctx = contexts(id, version, suite, None, false)?;
     let (mut client, mut server) = new_pair(&ctx, &mut SideTimes::default());
     complete(&mut client, &mut server, &mut SideTimes::default())
         .map_err(|e| classify(version.name(), e))?;
@@ -245,14 +265,74 @@ impl Handshaker for FerrotlsFull {
     }
 }
 
-/// Resumed handshakes for `r`: the facade has no session API yet
-/// (`Ssl::session_reused` is documented as always false), so every
-/// resumption row says so.
-pub fn resumed(_id: &Identity, r: Resumed) -> Result<Box<dyn Handshaker>, Unsupported> {
-    Err(Unsupported::not_yet(&format!(
-        "session resumption ({})",
-        r.name()
-    )))
+/// Resumed handshakes; the client keeps the newest session
+/// (`SSL_get1_session` / `SSL_set_session`; TLS 1.3 tickets are single-use).
+pub struct FerrotlsResumed {
+    ctx: Contexts,
+    session: SslSession,
+}
+
+/// Resumed handshakes for `r` (ECDSA P-256 server), primed by one full
+/// handshake; a resumption the stack refuses is reported as not supported.
+pub fn resumed(id: &Identity, r: Resumed) -> Result<FerrotlsResumed, Unsupported> {
+    let suite = handshake_suite(r.version(), KeyType::EcdsaP256);
+    let ctx = contexts(id, r.version(), suite, Some(r), false)?;
+    let (mut client, mut server) = new_pair(&ctx, &mut SideTimes::default());
+    complete(&mut client, &mut server, &mut SideTimes::default())
+        .map_err(|e| classify(r.name(), e))?;
+    let session = client.session().expect("a session after the handshake");
+    let mut h = FerrotlsResumed { ctx, session };
+    let reused = h.run().map_err(|e| classify(r.name(), e))?.0;
+    if !reused {
+        return Err(Unsupported::not_yet(&format!(
+            "{} (the server did not resume)",
+            r.name()
+        )));
+    }
+    Ok(h)
+}
+
+impl FerrotlsResumed {
+    /// Runs one handshake; `true` if it resumed.
+    pub fn resumed_once(&mut self) -> bool {
+        self.run().expect("ferrotls handshake").0
+    }
+
+    fn run(&mut self) -> Result<(bool, SideTimes), String> {
+        let mut times = SideTimes::default();
+        let (cd, sd) = Duplex::pair();
+        let t = Instant::now();
+        let mut client = Ssl::new(&self.ctx.client);
+        client.set_bio_single(IoBio::new_nonblocking(cd));
+        client.set_hostname(SERVER_NAME).expect("SNI");
+        client.set1_host(SERVER_NAME).expect("host check");
+        client
+            .set_session(&self.session)
+            .map_err(|e| e.to_string())?;
+        client.set_connect_state();
+        times.client += t.elapsed();
+        let t = Instant::now();
+        let mut server = Ssl::new(&self.ctx.server);
+        server.set_bio_single(IoBio::new_nonblocking(sd));
+        server.set_accept_state();
+        times.server += t.elapsed();
+        complete(&mut client, &mut server, &mut times)?;
+        let t = Instant::now();
+        let reused = client.session_reused();
+        if let Some(s) = client.session() {
+            self.session = s;
+        }
+        times.client += t.elapsed();
+        Ok((reused, times))
+    }
+}
+
+impl Handshaker for FerrotlsResumed {
+    fn handshake(&mut self) -> SideTimes {
+        let (reused, times) = self.run().expect("ferrotls resumed handshake");
+        debug_assert!(reused);
+        times
+    }
 }
 
 /// Idle TLS 1.3 AES-128-GCM pairs from one pair of contexts.
@@ -265,6 +345,7 @@ pub fn idle(id: &Identity, release: bool) -> Result<Box<dyn IdleFactory>, Unsupp
         id,
         Version::Tls13,
         suite,
+        None,
         release,
     )?)))
 }

@@ -63,7 +63,7 @@ pub fn full(lib: Lib, pki: &Pki, h: FullHandshake) -> Result<Box<dyn Handshaker>
 pub fn resumed(lib: Lib, pki: &Pki, r: Resumed) -> Result<Box<dyn Handshaker>, Unsupported> {
     let id = &pki.ecdsa;
     Ok(match lib {
-        Lib::Ferrotls => return ferrotls_lib::resumed(id, r),
+        Lib::Ferrotls => Box::new(ferrotls_lib::resumed(id, r)?),
         Lib::Rustls => Box::new(rustls_lib::resumed(id, r)),
         Lib::Openssl => Box::new(openssl_lib::resumed(id, r)),
     })
