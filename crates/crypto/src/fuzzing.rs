@@ -20,10 +20,17 @@
 //!   leaves the plaintext as it is and appends the tag, opening checks the
 //!   tag and strips it, so a fuzzer-written record decrypts;
 //! * signatures are a hash of the message (deterministic, so transcripts
-//!   repeat) and verification accepts any non-empty signature.
+//!   repeat) and verification accepts any non-empty signature;
+//! * HMAC ignores key and data and returns a fixed tag, and the TLS 1.2
+//!   PRF output depends only on its label: Finished and PSK binder values
+//!   are then the same whatever the transcript, so a fuzzer that changes
+//!   an earlier handshake message still gets through Finished into the
+//!   states after it (negotiated parameters it chose, application data,
+//!   post-handshake messages).
 //!
-//! Hashes, HMAC, HKDF and the PRF are the real ones, so the key schedule
-//! and Finished computations are exercised unchanged.
+//! Hashes and HKDF are the real ones, so transcripts and the TLS 1.3 key
+//! schedule run unchanged; the real provider's fuzz targets cover the
+//! real Finished computations.
 //!
 //! Never use this provider for anything but fuzzing: it gives no
 //! confidentiality, integrity or authentication at all.
@@ -31,18 +38,16 @@
 use std::sync::Arc;
 
 use ferrotls_core::crypto::{
-    ActiveKeyExchange, AeadAlgorithm, AeadKey, CompletedKeyExchange, CryptoProvider, Hash,
-    KeyProvider, NONCE_LEN, SecureRandom, SharedSecret, SignatureKind, SignatureVerifier,
+    ActiveKeyExchange, AeadAlgorithm, AeadKey, CompletedKeyExchange, CryptoProvider, Digest, Hash,
+    Hmac, KeyProvider, NONCE_LEN, SecureRandom, SharedSecret, SignatureKind, SignatureVerifier,
     SigningKey, SupportedCipherSuite, SupportedKxGroup, TAG_LEN, Tls12AeadKind, Tls12CipherSuite,
-    Tls13CipherSuite, VerifyAlgorithm,
+    Tls12Prf, Tls13CipherSuite, VerifyAlgorithm,
 };
 use ferrotls_core::{
     CipherSuite, Error, NamedGroup, PeerMisbehaved, PrivateKeyDer, SignatureScheme,
 };
 
-use crate::hash::{
-    HKDF_SHA256, HKDF_SHA384, HMAC_SHA256, HMAC_SHA384, PRF_SHA256, PRF_SHA384, SHA256, SHA384,
-};
+use crate::hash::{HKDF_SHA256, HKDF_SHA384, SHA256, SHA384};
 use crate::suites::{
     AEAD_INTEGRITY_LIMIT, AES_GCM_CONFIDENTIALITY_LIMIT, CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT,
 };
@@ -159,6 +164,52 @@ impl AeadKey for TransparentKey {
     }
 }
 
+// ---- HMAC and PRF --------------------------------------------------------
+
+/// The byte every [`FixedHmac`] tag is made of.
+pub const HMAC_TAG_BYTE: u8 = 0x46;
+
+/// "HMAC" whose tag is [`HMAC_TAG_BYTE`] repeated, for any key and data.
+#[derive(Debug)]
+pub struct FixedHmac {
+    tag_len: usize,
+}
+
+/// Stands in for HMAC-SHA256.
+pub static HMAC_SHA256: FixedHmac = FixedHmac { tag_len: 32 };
+
+/// Stands in for HMAC-SHA384.
+pub static HMAC_SHA384: FixedHmac = FixedHmac { tag_len: 48 };
+
+impl Hmac for FixedHmac {
+    fn sign(&self, _key: &[u8], _data: &[&[u8]]) -> Digest {
+        Digest::new(&[HMAC_TAG_BYTE; 64][..self.tag_len])
+    }
+
+    fn tag_len(&self) -> usize {
+        self.tag_len
+    }
+}
+
+/// A TLS 1.2 "PRF" whose output depends only on the label (so master
+/// secret, key block and each side's Finished differ from each other but
+/// not with the handshake).
+#[derive(Debug)]
+pub struct LabelPrf;
+
+/// Stands in for the PRF of every TLS 1.2 suite.
+pub static LABEL_PRF: LabelPrf = LabelPrf;
+
+impl Tls12Prf for LabelPrf {
+    fn prf(&self, out: &mut [u8], _secret: &[u8], label: &[u8], _seed: &[u8]) -> Result<(), Error> {
+        let seed = label.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        fill_pattern(seed, out);
+        Ok(())
+    }
+}
+
 // ---- suites --------------------------------------------------------------
 
 /// TLS_AES_128_GCM_SHA256 with the transparent AEAD.
@@ -196,14 +247,14 @@ pub static TLS13_CHACHA20_POLY1305_SHA256: Tls13CipherSuite = Tls13CipherSuite {
 
 /// Declares a TLS 1.2 suite with the transparent AEAD.
 macro_rules! tls12_suite {
-    ($(#[$meta:meta])* $name:ident, $sign:ident, $hash:ident, $hmac:ident, $prf:ident,
+    ($(#[$meta:meta])* $name:ident, $sign:ident, $hash:ident, $hmac:ident,
      $aead:ident, $kind:ident, $limit:ident) => {
         $(#[$meta])*
         pub static $name: Tls12CipherSuite = Tls12CipherSuite {
             suite: CipherSuite::$name,
             hash: &$hash,
             hmac: &$hmac,
-            prf: &$prf,
+            prf: &LABEL_PRF,
             aead: &$aead,
             aead_kind: Tls12AeadKind::$kind,
             sign: SignatureKind::$sign,
@@ -214,32 +265,32 @@ macro_rules! tls12_suite {
 
 tls12_suite!(
     /// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 with the transparent AEAD.
-    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, Ecdsa, SHA256, HMAC_SHA256, PRF_SHA256,
+    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, Ecdsa, SHA256, HMAC_SHA256,
     TRANSPARENT_AES_128_GCM, Gcm, AES_GCM_CONFIDENTIALITY_LIMIT
 );
 tls12_suite!(
     /// TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 with the transparent AEAD.
-    TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, Ecdsa, SHA384, HMAC_SHA384, PRF_SHA384,
+    TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, Ecdsa, SHA384, HMAC_SHA384,
     TRANSPARENT_AES_256_GCM, Gcm, AES_GCM_CONFIDENTIALITY_LIMIT
 );
 tls12_suite!(
     /// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 with the transparent AEAD.
-    TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, Ecdsa, SHA256, HMAC_SHA256, PRF_SHA256,
+    TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, Ecdsa, SHA256, HMAC_SHA256,
     TRANSPARENT_CHACHA20_POLY1305, ChaCha20Poly1305, CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT
 );
 tls12_suite!(
     /// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 with the transparent AEAD.
-    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, RsaPkcs1, SHA256, HMAC_SHA256, PRF_SHA256,
+    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, RsaPkcs1, SHA256, HMAC_SHA256,
     TRANSPARENT_AES_128_GCM, Gcm, AES_GCM_CONFIDENTIALITY_LIMIT
 );
 tls12_suite!(
     /// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 with the transparent AEAD.
-    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, RsaPkcs1, SHA384, HMAC_SHA384, PRF_SHA384,
+    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, RsaPkcs1, SHA384, HMAC_SHA384,
     TRANSPARENT_AES_256_GCM, Gcm, AES_GCM_CONFIDENTIALITY_LIMIT
 );
 tls12_suite!(
     /// TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 with the transparent AEAD.
-    TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, RsaPkcs1, SHA256, HMAC_SHA256, PRF_SHA256,
+    TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, RsaPkcs1, SHA256, HMAC_SHA256,
     TRANSPARENT_CHACHA20_POLY1305, ChaCha20Poly1305, CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT
 );
 
@@ -528,6 +579,25 @@ mod tests {
         assert!(ACCEPTING_VERIFIER.verify(alg, b"k", b"m", b"s").is_ok());
         assert!(ACCEPTING_VERIFIER.verify(alg, b"k", b"m", b"").is_err());
         assert!(ACCEPTING_VERIFIER.verify(alg, b"", b"m", b"s").is_err());
+    }
+
+    #[test]
+    fn r04_finished_values_do_not_depend_on_the_transcript() {
+        let a = HMAC_SHA384.sign(b"k1", &[b"transcript one"]);
+        assert_eq!(a, HMAC_SHA384.sign(b"k2", &[b"another"]));
+        assert_eq!(a.as_ref().len(), 48);
+        let (mut c, mut s, mut c2) = ([0u8; 12], [0u8; 12], [0u8; 12]);
+        LABEL_PRF
+            .prf(&mut c, b"m", b"client finished", b"h1")
+            .unwrap();
+        LABEL_PRF
+            .prf(&mut s, b"m", b"server finished", b"h1")
+            .unwrap();
+        LABEL_PRF
+            .prf(&mut c2, b"x", b"client finished", b"h2")
+            .unwrap();
+        assert_eq!(c, c2);
+        assert_ne!(c, s);
     }
 
     #[test]
