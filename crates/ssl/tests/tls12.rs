@@ -261,3 +261,29 @@ fn s11_renegotiate_refused_on_tls13() {
     assert!(n.client.renegotiate().is_err());
     assert!(n.client.fatal_error().is_none());
 }
+
+#[test]
+fn r01_tls13_client_certificate_failure_alert_is_protected_and_seen() {
+    // The client does not trust the server: its alert goes under the
+    // client handshake traffic key, so the server decrypts it and sees
+    // the real reason rather than unexpected_message or bad_record_mac.
+    let mut b = ferrotls::SslContext::builder(ferrotls::SslMethod::tls_client());
+    b.set_verify(ferrotls::VerifyMode::PEER);
+    let mut n = Net::new(&b.build().unwrap(), &server_ctx());
+    for _ in 0..20 {
+        let c = n.client.do_handshake();
+        let s = n.server.do_handshake();
+        n.pump();
+        if c < 0 && !n.client.get_error(c).is_want() && s < 0 && !n.server.get_error(s).is_want() {
+            break;
+        }
+    }
+    let e = n.server.fatal_error().expect("server failed").clone();
+    assert_eq!(
+        e,
+        ferrotls::core_types::Error::AlertReceived(
+            ferrotls::core_types::AlertDescription::UnknownCa
+        ),
+        "{e}"
+    );
+}
