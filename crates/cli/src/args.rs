@@ -100,8 +100,23 @@ pub struct Options {
     pub verify_client: Option<bool>,
     /// `-servername_fatal`.
     pub servername_fatal: bool,
-    /// `-no_ticket`: issue no session tickets (ferrotls issues none yet).
+    /// `-no_ticket`: no RFC 5077 tickets in TLS 1.2 (ferrotls issues none);
+    /// TLS 1.3 tickets are still sent, as OpenSSL does.
     pub no_ticket: bool,
+    /// `-num_tickets N`: TLS 1.3 tickets after a full handshake.
+    pub num_tickets: Option<usize>,
+    /// `-sess_out FILE`: save the session.
+    pub sess_out: Option<PathBuf>,
+    /// `-sess_in FILE`: resume this session.
+    pub sess_in: Option<PathBuf>,
+    /// `-reconnect`: reconnect five times with the session.
+    pub reconnect: bool,
+    /// `-keylogfile FILE`: NSS key log.
+    pub keylogfile: Option<PathBuf>,
+    /// `-client_renegotiation`: let clients renegotiate (ferrotls servers
+    /// allow it by default, rate-limited; the flag is accepted for
+    /// scripts written for OpenSSL, where it is off by default).
+    pub client_renegotiation: bool,
 }
 
 /// (flag, takes a value, which subcommands accept it).
@@ -140,7 +155,7 @@ const FLAGS: &[(&str, bool, &[Mode])] = {
         ("verify", true, &[S]),
         ("Verify", true, &[S]),
         ("servername_fatal", false, &[S]),
-        ("no_ticket", false, &[S]),
+        ("no_ticket", false, &[C, S]),
         ("num_tickets", true, &[S]),
         ("context", true, &[S]),
         ("client_renegotiation", false, &[S]),
@@ -217,29 +232,30 @@ pub fn parse(mode: Mode, args: &[String]) -> Result<Options, CliError> {
                 o.verify_client = Some(name == "Verify");
             }
             "servername_fatal" => o.servername_fatal = true,
-            "no_ticket" => o.no_ticket = true,
-            "num_tickets" => {
-                let n: u32 = v
-                    .parse()
-                    .map_err(|_| CliError::Usage(format!("-num_tickets: `{v}` is not a number")))?;
-                if n > 0 {
-                    return Err(CliError::NotSupported(
-                        "session tickets (-num_tickets); the server issues none yet".into(),
-                    ));
-                }
-            }
-            "sess_out" | "sess_in" | "reconnect" | "context" => {
-                return Err(CliError::NotSupported(format!(
-                    "session resumption (-{name})"
-                )));
-            }
-            "client_renegotiation" => {
+            // A client asks for session-ID resumption this way, which the
+            // library does not have for TLS 1.2 yet.
+            "no_ticket" if mode == Mode::Client => {
                 return Err(CliError::NotSupported(
-                    "renegotiation (-client_renegotiation)".into(),
+                    "TLS 1.2 session-ID resumption (-no_ticket)".into(),
                 ));
             }
-            "keylogfile" => {
-                return Err(CliError::NotSupported("key log (-keylogfile)".into()));
+            "no_ticket" => o.no_ticket = true,
+            "num_tickets" => {
+                o.num_tickets = Some(v.parse().map_err(|_| {
+                    CliError::Usage(format!("-num_tickets: `{v}` is not a number"))
+                })?);
+            }
+            "sess_out" => o.sess_out = Some(v.into()),
+            "sess_in" => o.sess_in = Some(v.into()),
+            "reconnect" => o.reconnect = true,
+            "keylogfile" => o.keylogfile = Some(v.into()),
+            "client_renegotiation" => o.client_renegotiation = true,
+            "context" => {
+                // A session ID context only matters to TLS 1.2 session-ID
+                // resumption, which the library does not have yet.
+                return Err(CliError::NotSupported(
+                    "TLS 1.2 session-ID resumption (-context)".into(),
+                ));
             }
             "tls1" | "tls1_1" | "ssl3" => {
                 return Err(CliError::NotSupported(format!(
@@ -248,6 +264,16 @@ pub fn parse(mode: Mode, args: &[String]) -> Result<Options, CliError> {
             }
             _ => return Err(CliError::Usage(format!("unhandled option `{arg}`"))),
         }
+    }
+    // The library resumes TLS 1.3 sessions only; a TLS 1.2 server asked
+    // for tickets would silently run full handshakes.
+    if mode == Mode::Server
+        && o.version == Some(SslVersion::Tls12)
+        && o.num_tickets.is_some_and(|n| n > 0)
+    {
+        return Err(CliError::NotSupported(
+            "TLS 1.2 session tickets (-num_tickets with -tls1_2)".into(),
+        ));
     }
     match mode {
         Mode::Client if o.connect.is_none() => {
@@ -300,21 +326,23 @@ mod tests {
 
     #[test]
     fn unsupported_features_fail_loudly_with_exit_3() {
-        let e = parse(Mode::Client, &words("-connect h:1 -sess_out s.pem")).unwrap_err();
+        let e = parse(Mode::Server, &words("-cert c -context x")).unwrap_err();
         assert_eq!(
             e,
-            CliError::NotSupported("session resumption (-sess_out)".into())
+            CliError::NotSupported("TLS 1.2 session-ID resumption (-context)".into())
         );
         assert_eq!(e.exit_code(), 3);
         assert_eq!(
             e.to_string(),
-            "not supported: session resumption (-sess_out)"
+            "not supported: TLS 1.2 session-ID resumption (-context)"
         );
-        let e = parse(Mode::Server, &words("-cert c -client_renegotiation")).unwrap_err();
-        assert!(e.to_string().starts_with("not supported: renegotiation"));
-        let e = parse(Mode::Server, &words("-cert c -num_tickets 2")).unwrap_err();
+        let e = parse(Mode::Server, &words("-cert c -tls1_2 -num_tickets 2")).unwrap_err();
         assert_eq!(e.exit_code(), 3);
-        assert!(parse(Mode::Server, &words("-cert c -num_tickets 0")).is_ok());
+        let o = parse(Mode::Server, &words("-cert c -tls1_3 -num_tickets 2")).expect("1.3");
+        assert_eq!(o.num_tickets, Some(2));
+        assert!(parse(Mode::Server, &words("-cert c -tls1_2 -num_tickets 0")).is_ok());
+        let e = parse(Mode::Client, &words("-connect h:1 -tls1_1")).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
     }
 
     #[test]

@@ -179,8 +179,19 @@ pub fn interact(
     let mut buf = vec![0u8; 16384];
     let mut stdin_open = true;
     let out = io::stdout();
+    // A renegotiation we started: seen under way, then reported done.
+    let mut renegotiating = false;
+    let mut reneg_seen = false;
     loop {
         let mut busy = false;
+        if renegotiating {
+            let pending = ssl.renegotiate_pending();
+            reneg_seen |= pending;
+            if reneg_seen && !pending {
+                eprintln!("RENEGOTIATION DONE");
+                renegotiating = false;
+            }
+        }
         match read(ssl, &mut buf)? {
             Read::Data(n) => {
                 let mut o = out.lock();
@@ -196,22 +207,34 @@ pub fn interact(
                 Ok(Some(line)) => {
                     busy = true;
                     match command(&line) {
-                        Some(b'Q') => return Ok(End::Local),
+                        Some(b'Q') => {
+                            finish_renegotiation(ssl, &mut buf, renegotiating)?;
+                            return Ok(End::Local);
+                        }
                         Some(c @ (b'k' | b'K')) => {
                             eprintln!("KEYUPDATE");
                             ssl.key_update(c == b'K')
                                 .map_err(|e| ssl_failure(ssl, "key update", &e))?;
                             flush(ssl)?;
                         }
-                        Some(b'R') => {
-                            eprintln!("ferrotls: not supported: renegotiation");
-                        }
+                        Some(b'R') => match ssl.renegotiate() {
+                            Ok(()) => {
+                                eprintln!("RENEGOTIATING");
+                                flush(ssl)?;
+                                renegotiating = true;
+                                reneg_seen = false;
+                            }
+                            // Refused (TLS 1.3, OP_NO_RENEGOTIATION): the
+                            // connection goes on, as with OpenSSL.
+                            Err(e) => eprintln!("ferrotls: renegotiate: {e}"),
+                        },
                         _ => write_all(ssl, &line)?,
                     }
                 }
                 Ok(None) | Err(TryRecvError::Disconnected) => {
                     stdin_open = false;
                     if !ign_eof {
+                        finish_renegotiation(ssl, &mut buf, renegotiating)?;
                         return Ok(End::Local);
                     }
                 }
@@ -222,6 +245,53 @@ pub fn interact(
             thread::sleep(Duration::from_millis(2));
         }
     }
+}
+
+/// Before closing, lets a renegotiation we started complete (bounded), so
+/// its outcome is reported rather than cut off.
+fn finish_renegotiation(
+    ssl: &mut Ssl,
+    buf: &mut [u8],
+    renegotiating: bool,
+) -> Result<(), CliError> {
+    if !renegotiating {
+        return Ok(());
+    }
+    let deadline = Instant::now() + IO_TIMEOUT;
+    while ssl.renegotiate_pending() && Instant::now() < deadline {
+        match read(ssl, buf)? {
+            Read::Data(n) => {
+                let mut o = io::stdout().lock();
+                let _ = o.write_all(&buf[..n]).and_then(|()| o.flush());
+            }
+            Read::Nothing => thread::sleep(Duration::from_millis(2)),
+            Read::CloseNotify | Read::Eof => return Ok(()),
+        }
+    }
+    if !ssl.renegotiate_pending() {
+        eprintln!("RENEGOTIATION DONE");
+    }
+    Ok(())
+}
+
+/// Reads for a short while without blocking, printing any data: picks up
+/// what the server sends right after the handshake (TLS 1.3 tickets).
+pub fn settle(ssl: &mut Ssl, sock: &TcpStream, wait: Duration) -> Result<(), CliError> {
+    sock.set_nonblocking(true)
+        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
+    let deadline = Instant::now() + wait;
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match read(ssl, &mut buf)? {
+            Read::Data(n) => {
+                let mut o = io::stdout().lock();
+                let _ = o.write_all(&buf[..n]).and_then(|()| o.flush());
+            }
+            Read::Nothing => thread::sleep(Duration::from_millis(5)),
+            Read::CloseNotify | Read::Eof => break,
+        }
+    }
+    Ok(())
 }
 
 /// A line that is exactly one command letter (and its newline).

@@ -42,6 +42,10 @@ s_client:
   -noservername           send no SNI
   -verify_hostname NAME   check the certificate is for NAME
   -ign_eof                keep the connection open after stdin ends
+  -sess_out FILE          save the session (ferrotls' own format)
+  -sess_in FILE           resume the session saved in FILE
+  -reconnect              reconnect 5 times with the session, then go on
+  -keylogfile FILE        append the secrets in NSS key log format
 
 s_server:
   -accept [host:]port     where to listen (default 0.0.0.0:4433)
@@ -49,8 +53,14 @@ s_server:
   -www                    answer HTTP GET with a status page
   -naccept N              exit after N connections
   -verify N | -Verify N   request | require a client certificate
-  -servername NAME        the SNI expected; -servername_fatal closes on mismatch
-  -no_ticket              issue no session tickets
+  -servername NAME        the SNI expected; -servername_fatal refuses others
+                          with an unrecognized_name alert
+  -num_tickets N          TLS 1.3 session tickets per full handshake (default 2)
+  -no_ticket              no TLS 1.2 tickets (ferrotls issues none); TLS 1.3
+                          tickets are still sent, as with OpenSSL
+  -client_renegotiation   accepted; ferrotls servers allow client
+                          renegotiation by default (rate-limited)
+  -keylogfile FILE        as for s_client
 
 interactive (stdin), a line holding only:
   Q   close the connection (close_notify) and exit
@@ -60,9 +70,9 @@ Any other line is sent as is. s_client closes with close_notify when stdin
 ends (unless -ign_eof).
 
 not supported yet (refused with \"not supported: X\", exit status 3):
-  -sess_out, -sess_in, -reconnect, -context (session resumption),
-  -num_tickets N>0, -client_renegotiation and R (renegotiation),
-  -keylogfile, and TLS 1.2 handshakes until the handshake layer has them.
+  TLS 1.2 session resumption (s_server -context, -num_tickets with
+  -tls1_2; s_client -no_ticket, a TLS 1.2 session in -sess_in), and
+  versions below TLS 1.2 (never).
 
 exit status: 0 success, 1 connection or handshake failure, 2 usage error,
 3 a requested feature is not supported yet.";

@@ -68,18 +68,6 @@ fn serve(
     if !o.quiet {
         print!("{}", report::server_summary(&ssl));
     }
-    if let Some(expected) = &o.servername {
-        let got = ssl.servername().unwrap_or("");
-        if got != expected {
-            println!("Hostname in TLS extension {got:?} does not match {expected:?}");
-            if o.servername_fatal {
-                // The facade has no servername callback yet, so the check
-                // runs after the handshake: the connection is closed.
-                let _ = conn::close(&mut ssl, sock);
-                return Err(CliError::Failed("SNI mismatch (-servername_fatal)".into()));
-            }
-        }
-    }
     // Blocking reads with a short timeout: the loops below stay responsive
     // without spinning.
     sock.set_nonblocking(false)

@@ -1,7 +1,8 @@
 //! Options to an `SslContext`, the way s_client / s_server configure
 //! their `SSL_CTX`.
 
-use ferrotls::{FileType, SslContext, SslMethod, VerifyMode};
+use ferrotls::core_types::AlertDescription;
+use ferrotls::{FileType, SniResult, SslContext, SslMethod, VerifyMode};
 
 use crate::args::{CliError, Mode, Options};
 
@@ -77,5 +78,23 @@ pub fn context(mode: Mode, o: &Options) -> Result<SslContext, CliError> {
         },
     };
     b.set_verify(verify);
+    if let Some(path) = &o.keylogfile {
+        b.set_keylog_file(path)
+            .map_err(|e| failed(&format!("-keylogfile {}", path.display()), e))?;
+    }
+    if let Some(n) = o.num_tickets {
+        b.set_num_tickets(n);
+    }
+    if let (Mode::Server, Some(expected)) = (mode, &o.servername) {
+        // s_server's servername callback: a mismatch is fatal
+        // (unrecognized_name) with -servername_fatal, else only noted.
+        let expected = expected.clone();
+        let fatal = o.servername_fatal;
+        b.set_servername_callback(move |name| match name {
+            Some(n) if n == expected => SniResult::Ok(None),
+            _ if fatal => SniResult::AlertFatal(AlertDescription::UnrecognizedName),
+            _ => SniResult::NoAck(None),
+        });
+    }
     b.build().map_err(|e| failed("configuration", e))
 }

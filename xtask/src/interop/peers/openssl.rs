@@ -248,7 +248,10 @@ impl Peer for OpenSslStyle {
         if out.contains("KEYUPDATE") {
             o.key_update = Some(true);
         }
-        if out.contains("RENEGOTIATING") {
+        if out.contains("RENEGOTIATION DONE") {
+            // ferrotls reports the completed renegotiation in words.
+            o.renegotiated = Some(true);
+        } else if out.contains("RENEGOTIATING") {
             // The server certificate is verified again by a completed
             // renegotiation, so its depth-0 line shows up twice.
             o.renegotiated = Some(out.matches("depth=0").count() >= 2);
