@@ -248,6 +248,10 @@ pub enum PeerIncompatible {
     UnrecognizedName,
     /// The peer needs a feature this library does not implement.
     Unsupported(&'static str),
+    /// TLS 1.2: the server requires a client certificate and the client
+    /// sent none. handshake_failure, as OpenSSL sends (TLS 1.3 has its
+    /// own certificate_required alert, `Error::NoCertificatesPresented`).
+    ClientCertificateRequired,
 }
 
 impl PeerIncompatible {
@@ -453,6 +457,11 @@ mod tests {
                 PeerIncompatible::NoCommonCipherSuite.into(),
                 Some(A::HandshakeFailure),
             ),
+            (
+                PeerIncompatible::ClientCertificateRequired.into(),
+                Some(A::HandshakeFailure),
+            ),
+            (Error::NoCertificatesPresented, Some(A::CertificateRequired)),
             (
                 CertificateError::Expired.into(),
                 Some(A::CertificateExpired),

@@ -9,7 +9,8 @@ use core::fmt;
 
 use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls12CipherSuite, Tls13CipherSuite};
 use ferrotls_core::{
-    CertificateDer, ContentType, NamedGroup, ProtocolVersion, SignatureScheme, UnixTime,
+    CertificateDer, CipherSuite, ContentType, NamedGroup, ProtocolVersion, SignatureScheme,
+    UnixTime,
 };
 
 /// Which end of the connection a handshake is.
@@ -115,13 +116,41 @@ pub struct HandshakeSummary {
 #[derive(Debug, Clone)]
 pub struct Tls12Session {
     /// The session id the server assigned (empty: the server keeps no
-    /// session cache).
+    /// session cache, e.g. because it issued a ticket instead).
     pub session_id: Vec<u8>,
     /// The 48-byte master secret.
     pub master_secret: Secret,
     /// Whether it was derived with the extended master secret (RFC 7627);
     /// a session without it must not be resumed by an EMS handshake.
     pub extended_master_secret: bool,
+    /// The cipher suite, which a resumption must use again.
+    pub suite: CipherSuite,
+    /// Client side: the RFC 5077 ticket the server issued, if any (the
+    /// server's own state, sealed; opaque here).
+    pub ticket: Option<Vec<u8>>,
+    /// The ticket's `ticket_lifetime_hint` in seconds (0: unspecified).
+    pub ticket_lifetime_hint: u32,
+}
+
+impl Tls12Session {
+    /// Whether a client can offer it: the server gave it an id or a ticket.
+    pub fn is_resumable(&self) -> bool {
+        !self.session_id.is_empty() || self.ticket.as_ref().is_some_and(|t| !t.is_empty())
+    }
+}
+
+/// A TLS 1.2 session a client offers to resume, with what the handshake
+/// needs beyond the session itself.
+#[derive(Debug, Clone)]
+pub struct Tls12Resumption {
+    /// The session (id and/or ticket, master secret).
+    pub session: Tls12Session,
+    /// The SNI of the connection that made it: it is offered only to the
+    /// same name (RFC 6066 section 3).
+    pub server_name: Option<String>,
+    /// The server's chain on that connection, reported again when the
+    /// server resumes (an abbreviated handshake carries no Certificate).
+    pub peer_certificates: Vec<CertificateDer>,
 }
 
 /// A TLS 1.3 NewSessionTicket with the PSK it stands for (RFC 8446 4.6.1).

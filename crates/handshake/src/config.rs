@@ -167,6 +167,9 @@ pub struct ClientConfig {
     pub require_ems: bool,
     /// TLS 1.2 renegotiation policy.
     pub renegotiation: RenegotiationPolicy,
+    /// TLS 1.2: send the session_ticket extension (RFC 5077), asking for
+    /// a ticket or offering one; off is OpenSSL's `SSL_OP_NO_TICKET`.
+    pub enable_tickets: bool,
 }
 
 impl ClientConfig {
@@ -193,6 +196,7 @@ impl ClientConfig {
             client_cert_resolver: None,
             require_ems: true,
             renegotiation: RenegotiationPolicy::default(),
+            enable_tickets: true,
         }
     }
 
@@ -257,6 +261,10 @@ pub struct ServerConfig {
     pub require_ems: bool,
     /// TLS 1.2 renegotiation policy.
     pub renegotiation: RenegotiationPolicy,
+    /// TLS 1.2 session IDs: with a cache, a full handshake that issues no
+    /// ticket assigns a random 32-byte id and stores the session under it,
+    /// and a ClientHello offering a cached id is resumed.
+    pub session_cache: Option<Arc<dyn crate::session::ServerSessionCache>>,
 }
 
 impl ServerConfig {
@@ -282,6 +290,7 @@ impl ServerConfig {
             tickets: crate::session::TicketPolicy::default(),
             require_ems: true,
             renegotiation: RenegotiationPolicy::default(),
+            session_cache: None,
         }
     }
 

@@ -12,7 +12,7 @@ use ferrotls_core::{
     UnixTime,
 };
 
-use crate::action::{Action, HandshakeSummary, Role, Tls13SessionTicket};
+use crate::action::{Action, HandshakeSummary, Role, Tls12Resumption, Tls13SessionTicket};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::tls12::Tls12;
 use crate::tls13::client::{self, ClientState};
@@ -133,6 +133,26 @@ impl Handshake {
         out: &mut Vec<Action>,
     ) -> Result<Self, Error> {
         let state = client::start_resuming(config, server_name, ticket, now, out)?;
+        Ok(Self {
+            role: Role::Client,
+            state: State::Client(state),
+            ccs_seen: 0,
+        })
+    }
+
+    /// Starts a client that offers the TLS 1.2 session `resume` (its
+    /// session id and/or RFC 5077 ticket). It is offered only to the name
+    /// it was made with and with its suite enabled; the server decides
+    /// whether it resumes (`HandshakeSummary::resumed`) or runs a full
+    /// handshake. The caller checks the session's own timeout. TLS 1.3 is
+    /// still offered when configured.
+    pub fn new_client_resuming_tls12(
+        config: Arc<ClientConfig>,
+        server_name: ServerName,
+        resume: Tls12Resumption,
+        out: &mut Vec<Action>,
+    ) -> Result<Self, Error> {
+        let state = client::start_resuming_tls12(config, server_name, resume, out)?;
         Ok(Self {
             role: Role::Client,
             state: State::Client(state),

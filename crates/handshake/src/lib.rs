@@ -48,7 +48,9 @@ mod tls12;
 mod tls13;
 pub mod transcript;
 
-pub use action::{Action, HandshakeSummary, RecordKeys, Role, Tls12Session, Tls13SessionTicket};
+pub use action::{
+    Action, HandshakeSummary, RecordKeys, Role, Tls12Resumption, Tls12Session, Tls13SessionTicket,
+};
 pub use config::{
     CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, RenegotiationPolicy,
     ServerConfig,
@@ -58,4 +60,4 @@ pub use hooks::{
     AlpnDecision, KeyLog, ResolvesClientCert, ResolvesServerCert, SelectsAlpn, SniDecision,
 };
 pub use msgs::HandshakeJoiner;
-pub use session::{TicketKeys, TicketPolicy};
+pub use session::{ServerSessionCache, TicketKeys, TicketPolicy, Tls12ServerSession};

@@ -13,6 +13,9 @@
 
 use std::sync::Mutex;
 
+mod tls12;
+pub use tls12::{ServerSessionCache, Tls12ServerSession};
+
 use ferrotls_core::codec::Reader;
 use ferrotls_core::crypto::{
     AeadKey, CryptoProvider, NONCE_LEN, Secret, SecureRandom, SupportedCipherSuite, TAG_LEN,
@@ -35,7 +38,7 @@ const STATE_VERSION: u8 = 1;
 /// the peer certificate.
 const MAX_TICKET_CHAIN_BYTES: usize = 16 * 1024;
 /// Most certificates kept or accepted in a ticket.
-const MAX_TICKET_CHAIN_LEN: usize = 10;
+pub(crate) const MAX_TICKET_CHAIN_LEN: usize = 10;
 
 /// OpenSSL's default ticket count for a full handshake (`SSL_CTX_set_num_tickets`).
 pub const DEFAULT_NUM_TICKETS: usize = 2;
@@ -54,8 +57,12 @@ pub struct TicketPolicy {
     /// (as OpenSSL does), and none when zero.
     pub count: usize,
     /// `ticket_lifetime` in seconds (capped at seven days), which is also
-    /// how long the server accepts the ticket.
+    /// how long the server accepts the ticket; in TLS 1.2 the session
+    /// timeout of tickets and cached sessions alike.
     pub lifetime: u32,
+    /// TLS 1.2: issue RFC 5077 tickets (with `keys`) to clients that send
+    /// the session_ticket extension; off is OpenSSL's `SSL_OP_NO_TICKET`.
+    pub tls12: bool,
 }
 
 impl Default for TicketPolicy {
@@ -64,6 +71,7 @@ impl Default for TicketPolicy {
             keys: None,
             count: DEFAULT_NUM_TICKETS,
             lifetime: DEFAULT_TICKET_LIFETIME,
+            tls12: true,
         }
     }
 }

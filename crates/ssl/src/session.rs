@@ -493,6 +493,7 @@ impl SessionSettings {
             keys: self.ticket_keys.clone(),
             count: self.num_tickets,
             lifetime: self.timeout,
+            tls12: true,
         }
     }
 }

@@ -30,19 +30,21 @@ use super::{
     ct_eq, expect_empty, hello, illegal, is_tls12_group, push_message, scheme_fits, send_ccs,
     send_handshake, send_no_renegotiation,
 };
-use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
+use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Resumption, Tls12Session};
 use crate::config::{CertifiedKey, ClientConfig};
 use crate::handshake::{Message, encode_message};
 use crate::msgs::{
-    CertificatePayload, CertificateRequestPayload, ClientCertificateType, ClientHelloPayload,
-    ClientKeyExchangePayload, DigitallySignedStruct, Payload, ServerExtension, ServerHelloPayload,
-    ServerKeyExchangePayload, SessionId,
+    CertificatePayload, CertificateRequestPayload, ClientCertificateType, ClientKeyExchangePayload,
+    DigitallySignedStruct, Payload, ServerExtension, ServerHelloPayload, ServerKeyExchangePayload,
+    SessionId,
 };
 use crate::tls13::decode;
 use crate::transcript::HandshakeHashBuffer;
 
 /// The client's states.
 pub(crate) enum ClientState {
+    /// An abbreviated handshake: the server resumed our session.
+    Resumed(Box<super::resume_client::Resumed>),
     ExpectServerHello(Box<ExpectServerHello>),
     ExpectCertificate(Box<ExpectCertificate>),
     ExpectServerKeyExchange(Box<ExpectServerKeyExchange>),
@@ -66,11 +68,17 @@ impl ClientState {
             return Ok(self);
         }
         match self {
+            Self::Resumed(s) => s.handle(msg, out),
             Self::ExpectServerHello(s) => s.handle(msg),
             Self::ExpectCertificate(s) => s.handle(msg, now),
             Self::ExpectServerKeyExchange(s) => s.handle(msg),
             Self::ExpectCertificateRequestOrDone(s) => s.handle(msg, true, out),
             Self::ExpectServerHelloDone(s) => s.handle(msg, false, out),
+            Self::ExpectChangeCipherSpec(mut s) if s.ticket_expected => {
+                s.new_ticket = super::resume_client::read_ticket(msg, &mut s.hs.transcript)?;
+                s.ticket_expected = false;
+                Ok(Self::ExpectChangeCipherSpec(s))
+            }
             Self::ExpectChangeCipherSpec(_) => Err(Error::InappropriateMessage {
                 expect_types: vec![ContentType::ChangeCipherSpec],
                 got_type: ContentType::Handshake,
@@ -83,7 +91,9 @@ impl ClientState {
     /// The server's ChangeCipherSpec: its Finished comes under new keys.
     pub fn handle_ccs(self, out: &mut Vec<Action>) -> Result<Self, Error> {
         match self {
-            Self::ExpectChangeCipherSpec(mut s) => {
+            Self::Resumed(s) => s.handle_ccs(out).map(Self::Resumed),
+            // RFC 5077 3.3: an acknowledged ticket comes before the CCS.
+            Self::ExpectChangeCipherSpec(mut s) if !s.ticket_expected => {
                 let keys = s.server_keys.take().ok_or_else(lost)?;
                 out.push(Action::SetReadKeys(keys));
                 Ok(Self::ExpectFinished(s))
@@ -96,13 +106,17 @@ impl ClientState {
     }
 
     pub fn accepts_ccs(&self) -> bool {
-        matches!(self, Self::ExpectChangeCipherSpec(_))
+        match self {
+            Self::Resumed(s) => s.accepts_ccs(),
+            Self::ExpectChangeCipherSpec(s) => !s.ticket_expected,
+            _ => false,
+        }
     }
 
     pub fn accepts_app_data(&self) -> bool {
         match self {
             Self::Traffic(_) => true,
-            Self::ExpectFinished(_) => false,
+            Self::ExpectFinished(_) | Self::Resumed(_) => false,
             _ => self.established().is_some(),
         }
     }
@@ -117,6 +131,7 @@ impl ClientState {
     pub fn established(&self) -> Option<&Traffic> {
         let hello = match self {
             Self::Traffic(t) => return Some(&t.t),
+            Self::Resumed(_) => return None,
             Self::ExpectServerHello(s) => &s.hello,
             Self::ExpectCertificate(s) => &s.hs.hello,
             Self::ExpectServerKeyExchange(s) => &s.hs.hello,
@@ -145,6 +160,7 @@ impl ClientState {
 
     pub fn name(&self) -> &'static str {
         match self {
+            Self::Resumed(s) => s.name(),
             Self::ExpectServerHello(_) => "Tls12ExpectServerHello",
             Self::ExpectCertificate(_) => "Tls12ExpectCertificate",
             Self::ExpectServerKeyExchange(_) => "Tls12ExpectServerKeyExchange",
@@ -178,20 +194,22 @@ pub(crate) fn is_tls12_server_hello(
 }
 
 /// Takes over from the TLS 1.3 client when the server chose TLS 1.2:
-/// `ch` is the ClientHello we sent, `buffer` holds it as sent.
+/// `offer` is what the ClientHello offered, `buffer` holds it as sent.
 pub(crate) fn start(
     config: Arc<ClientConfig>,
     server_name: ServerName,
-    ch: &ClientHelloPayload,
-    sni: Option<String>,
+    offer: crate::tls13::client_hello::Offer,
     buffer: HandshakeHashBuffer,
     sh: &ServerHelloPayload,
     msg: &Message<'_>,
 ) -> Result<ClientState, Error> {
+    let ch = &offer.hello;
     let hello = Hello {
+        offered_ticket: ch.session_ticket().is_some(),
+        resume: offer.tls12_resume,
         config,
         server_name,
-        sni,
+        sni: offer.sni,
         client_random: ch.random.0,
         offered_suites: ch.cipher_suites.clone(),
         offered_groups: ch
@@ -235,6 +253,8 @@ fn start_renegotiation(
             })
             .unwrap_or_default(),
         session_id: SessionId::EMPTY,
+        offered_ticket: false,
+        resume: None,
         prior: Some(prior),
     };
     Ok(ClientState::ExpectServerHello(Box::new(
@@ -243,27 +263,34 @@ fn start_renegotiation(
 }
 
 /// What we offered, and the connection being renegotiated if any.
-struct Hello {
-    config: Arc<ClientConfig>,
-    server_name: ServerName,
-    sni: Option<String>,
-    client_random: [u8; 32],
-    offered_suites: Vec<CipherSuite>,
-    offered_groups: Vec<NamedGroup>,
-    session_id: SessionId,
-    prior: Option<Box<ClientTraffic>>,
+pub(super) struct Hello {
+    pub config: Arc<ClientConfig>,
+    pub server_name: ServerName,
+    pub sni: Option<String>,
+    pub client_random: [u8; 32],
+    pub offered_suites: Vec<CipherSuite>,
+    pub offered_groups: Vec<NamedGroup>,
+    pub session_id: SessionId,
+    /// Whether the ClientHello carried session_ticket (RFC 5077).
+    pub offered_ticket: bool,
+    /// The session offered for resumption (by its id or ticket).
+    pub resume: Option<Tls12Resumption>,
+    pub prior: Option<Box<ClientTraffic>>,
 }
 
 /// The handshake once the ServerHello fixed the parameters.
-struct Handshaking {
-    hello: Hello,
-    suite: &'static Tls12CipherSuite,
-    server_random: [u8; 32],
-    session_id: SessionId,
-    ems: bool,
-    alpn: Option<Vec<u8>>,
-    record_size_limit: Option<u16>,
-    transcript: Transcript,
+pub(super) struct Handshaking {
+    pub hello: Hello,
+    pub suite: &'static Tls12CipherSuite,
+    pub server_random: [u8; 32],
+    pub session_id: SessionId,
+    pub ems: bool,
+    pub alpn: Option<Vec<u8>>,
+    pub record_size_limit: Option<u16>,
+    /// The server acknowledged session_ticket: a NewSessionTicket comes
+    /// before its ChangeCipherSpec.
+    pub ticket_expected: bool,
+    pub transcript: Transcript,
 }
 
 pub(crate) struct ExpectServerHello {
@@ -300,12 +327,14 @@ fn process_server_hello(
         Some(SupportedCipherSuite::Tls12(s)) if hello.offered_suites.contains(&s.suite) => s,
         _ => return Err(illegal("server chose a cipher suite we did not offer")),
     };
-    // Session resumption branches here: the server echoing an offered
-    // session id (or accepting a ticket) means an abbreviated handshake.
-    // Nothing resumable is offered yet, so an echo is a protocol error.
-    if !sh.session_id.is_empty() && sh.session_id == hello.session_id {
+    // The server echoing our session id resumes the session offered (by
+    // its id, or by ticket: RFC 5077 3.4); without an offer an echo is a
+    // protocol error.
+    let resumed = !sh.session_id.is_empty() && sh.session_id == hello.session_id;
+    if resumed && hello.resume.is_none() {
         return Err(illegal("server resumed a session we did not offer"));
     }
+    let mut ticket_expected = false;
     let mut ems = false;
     let mut alpn = None;
     let mut record_size_limit = None;
@@ -326,6 +355,7 @@ fn process_server_hello(
                 alpn = Some(p.as_bytes().to_vec());
             }
             ServerExtension::ServerNameAck if hello.sni.is_some() => {}
+            ServerExtension::SessionTicketAck if hello.offered_ticket => ticket_expected = true,
             ServerExtension::RecordSizeLimit(l) if config.record_size_limit.is_some() => {
                 record_size_limit = Some(*l);
             }
@@ -349,22 +379,25 @@ fn process_server_hello(
     if !ems && ems_required {
         return Err(PeerIncompatible::ExtendedMasterSecretRequired.into());
     }
-    let keep_raw = config.client_auth_cert.is_some();
-    let mut transcript = Transcript::new(buffer, suite.hash, keep_raw);
+    let keep_raw = config.client_auth_cert.is_some() || config.client_cert_resolver.is_some();
+    let mut transcript = Transcript::new(buffer, suite.hash, keep_raw && !resumed);
     transcript.add(msg.encoded);
+    let hs = Handshaking {
+        hello,
+        suite,
+        server_random: sh.random.0,
+        session_id: sh.session_id,
+        ems,
+        alpn,
+        record_size_limit,
+        ticket_expected,
+        transcript,
+    };
+    if resumed {
+        return super::resume_client::start(hs);
+    }
     Ok(ClientState::ExpectCertificate(Box::new(
-        ExpectCertificate {
-            hs: Handshaking {
-                hello,
-                suite,
-                server_random: sh.random.0,
-                session_id: sh.session_id,
-                ems,
-                alpn,
-                record_size_limit,
-                transcript,
-            },
-        },
+        ExpectCertificate { hs },
     )))
 }
 
@@ -542,6 +575,7 @@ impl ExpectServerHelloDone {
         };
         let master = MasterSecret::derive(hs.suite, pre_master_secret.as_bytes(), input)?;
         drop(pre_master_secret);
+        master.log(config.key_log.as_deref(), &hs.hello.client_random);
 
         if let Some((ck, cv_scheme)) = &chosen {
             let Some(messages) = hs.transcript.raw() else {
@@ -570,6 +604,7 @@ impl ExpectServerHelloDone {
 
         Ok(ClientState::ExpectChangeCipherSpec(Box::new(
             ExpectFinished {
+                ticket_expected: hs.ticket_expected,
                 hs,
                 chain,
                 group,
@@ -577,6 +612,7 @@ impl ExpectServerHelloDone {
                 master,
                 server_keys: Some(server_keys),
                 client_verify_data,
+                new_ticket: None,
             },
         )))
     }
@@ -590,7 +626,19 @@ fn choose_client_cert(
     req: &CertificateRequestPayload,
 ) -> Option<(Arc<CertifiedKey>, SignatureScheme)> {
     use ferrotls_core::crypto::SignatureKind;
-    let ck = config.client_auth_cert.as_ref()?;
+    let offered: Vec<SignatureScheme> = req
+        .sigschemes
+        .iter()
+        .copied()
+        .filter(|s| s.verify_algorithm(false).is_some())
+        .collect();
+    // A resolver (SSL_CTX_set_client_cert_cb) sees the CA names first;
+    // without an answer the context's certificate is used, as in TLS 1.3.
+    let resolved = config
+        .client_cert_resolver
+        .as_ref()
+        .and_then(|r| r.resolve(&req.canames, &offered));
+    let ck = resolved.as_ref().or(config.client_auth_cert.as_ref())?;
     let wanted = match ck.key.kind() {
         SignatureKind::Ecdsa | SignatureKind::Ed25519 => ClientCertificateType::ECDSA_SIGN,
         SignatureKind::RsaPkcs1 | SignatureKind::RsaPss => ClientCertificateType::RSA_SIGN,
@@ -598,12 +646,6 @@ fn choose_client_cert(
     if !req.certificate_types.contains(&wanted) {
         return None;
     }
-    let offered: Vec<SignatureScheme> = req
-        .sigschemes
-        .iter()
-        .copied()
-        .filter(|s| s.verify_algorithm(false).is_some())
-        .collect();
     ck.key.choose_scheme(&offered).map(|s| (ck.clone(), s))
 }
 
@@ -622,6 +664,11 @@ pub(crate) struct ExpectFinished {
     /// Installed when the server's ChangeCipherSpec arrives.
     server_keys: Option<RecordKeys>,
     client_verify_data: [u8; VERIFY_DATA_LEN],
+    /// The server acknowledged session_ticket and its NewSessionTicket
+    /// has not arrived yet.
+    ticket_expected: bool,
+    /// The ticket and its lifetime hint, once received (and not empty).
+    new_ticket: Option<(Vec<u8>, u32)>,
 }
 
 impl ExpectFinished {
@@ -636,6 +683,7 @@ impl ExpectFinished {
             scheme,
             master,
             client_verify_data,
+            new_ticket,
             ..
         } = self;
         let server_verify_data =
@@ -663,6 +711,9 @@ impl ExpectFinished {
                 session_id: hs.session_id.as_bytes().to_vec(),
                 master_secret: master.secret().clone(),
                 extended_master_secret: hs.ems,
+                suite: hs.suite.suite,
+                ticket_lifetime_hint: new_ticket.as_ref().map_or(0, |t| t.1),
+                ticket: new_ticket.map(|t| t.0),
             }),
         };
         out.push(Action::HandshakeComplete(Box::new(summary.clone())));
@@ -687,10 +738,10 @@ impl ExpectFinished {
 
 /// The established client connection.
 pub(crate) struct ClientTraffic {
-    t: Traffic,
-    config: Arc<ClientConfig>,
-    server_name: ServerName,
-    sni: Option<String>,
+    pub(super) t: Traffic,
+    pub(super) config: Arc<ClientConfig>,
+    pub(super) server_name: ServerName,
+    pub(super) sni: Option<String>,
 }
 
 impl ClientTraffic {

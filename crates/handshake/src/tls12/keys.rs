@@ -61,6 +61,30 @@ impl MasterSecret {
         Ok(Self { suite, secret })
     }
 
+    /// The master secret of a session being resumed (RFC 5246 7.3: an
+    /// abbreviated handshake derives new keys from the old secret and the
+    /// new randoms). The length is checked by the session decoders.
+    pub fn resumed(suite: &'static Tls12CipherSuite, secret: Secret) -> Result<Self, Error> {
+        if secret.len() != MASTER_SECRET_LEN {
+            return Err(Error::General(
+                "resumed master secret of a wrong length".into(),
+            ));
+        }
+        Ok(Self { suite, secret })
+    }
+
+    /// RFC 5246 8.1 / NSS key log: `CLIENT_RANDOM <client_random>
+    /// <master_secret>`, enough for Wireshark to decrypt the connection.
+    pub fn log(&self, key_log: Option<&dyn crate::hooks::KeyLog>, client_random: &[u8; 32]) {
+        if let Some(log) = key_log {
+            log.log(
+                crate::hooks::labels::CLIENT_RANDOM,
+                client_random,
+                self.secret.as_bytes(),
+            );
+        }
+    }
+
     /// The secret, for the session summary.
     pub fn secret(&self) -> &Secret {
         &self.secret

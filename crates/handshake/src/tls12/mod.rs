@@ -22,6 +22,8 @@ pub(crate) mod client;
 mod hello;
 mod keys;
 mod negotiate;
+mod resume_client;
+mod resume_server;
 pub(crate) mod server;
 mod traffic;
 mod transcript;

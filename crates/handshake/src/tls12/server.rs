@@ -26,7 +26,7 @@ use super::negotiate::{self, Negotiated};
 use super::traffic::Traffic;
 use super::transcript::Transcript;
 use super::{
-    client::lost, ct_eq, hello, illegal, push_message, send_ccs, send_handshake,
+    client::lost, ct_eq, hello, illegal, push_message, resume_server, send_ccs, send_handshake,
     send_no_renegotiation,
 };
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
@@ -37,11 +37,15 @@ use crate::msgs::{
     ClientKeyExchangePayload, DOWNGRADE_TLS12, DigitallySignedStruct, Payload, ServerEcdhParams,
     ServerExtension, ServerKeyExchangePayload, SessionId,
 };
+use crate::session::Tls12ServerSession;
 use crate::tls13::decode;
 use crate::transcript::HandshakeHashBuffer;
 
 /// The server's states.
 pub(crate) enum ServerState {
+    /// An abbreviated handshake (resumption), waiting for the client's
+    /// ChangeCipherSpec and Finished.
+    Resumed(Box<super::resume_server::ExpectFinished>),
     ExpectCertificate(Box<Handshaking>),
     ExpectClientKeyExchange(Box<Handshaking>),
     ExpectCertificateVerify(Box<ExpectCertificateVerify>),
@@ -58,6 +62,7 @@ impl ServerState {
         out: &mut Vec<Action>,
     ) -> Result<Self, Error> {
         match self {
+            Self::Resumed(s) => s.handle(msg, out),
             Self::ExpectCertificate(s) => s.handle_certificate(msg, now),
             Self::ExpectClientKeyExchange(s) => s.handle_client_key_exchange(msg),
             Self::ExpectCertificateVerify(s) => s.handle(msg),
@@ -65,7 +70,7 @@ impl ServerState {
                 expect_types: vec![ContentType::ChangeCipherSpec],
                 got_type: ContentType::Handshake,
             }),
-            Self::ExpectFinished(s) => s.handle(msg, out),
+            Self::ExpectFinished(s) => s.handle(msg, now, out),
             Self::Traffic(t) => t.handle(msg, now, out),
         }
     }
@@ -73,6 +78,7 @@ impl ServerState {
     /// The client's ChangeCipherSpec: its Finished comes under new keys.
     pub fn handle_ccs(self, out: &mut Vec<Action>) -> Result<Self, Error> {
         match self {
+            Self::Resumed(s) => s.handle_ccs(out).map(Self::Resumed),
             Self::ExpectChangeCipherSpec(mut s) => {
                 let keys = s.client_keys.take().ok_or_else(lost)?;
                 out.push(Action::SetReadKeys(keys));
@@ -86,13 +92,16 @@ impl ServerState {
     }
 
     pub fn accepts_ccs(&self) -> bool {
-        matches!(self, Self::ExpectChangeCipherSpec(_))
+        match self {
+            Self::Resumed(s) => s.accepts_ccs(),
+            other => matches!(other, Self::ExpectChangeCipherSpec(_)),
+        }
     }
 
     pub fn accepts_app_data(&self) -> bool {
         match self {
             Self::Traffic(_) => true,
-            Self::ExpectFinished(_) => false,
+            Self::ExpectFinished(_) | Self::Resumed(_) => false,
             _ => self.established().is_some(),
         }
     }
@@ -107,6 +116,7 @@ impl ServerState {
     pub fn established(&self) -> Option<&Traffic> {
         let prior = match self {
             Self::Traffic(t) => return Some(&t.t),
+            Self::Resumed(_) => return None,
             Self::ExpectCertificate(s) | Self::ExpectClientKeyExchange(s) => &s.prior,
             Self::ExpectCertificateVerify(s) => &s.hs.prior,
             Self::ExpectChangeCipherSpec(s) | Self::ExpectFinished(s) => &s.hs.prior,
@@ -128,6 +138,7 @@ impl ServerState {
 
     pub fn name(&self) -> &'static str {
         match self {
+            Self::Resumed(s) => s.name(),
             Self::ExpectCertificate(_) => "Tls12ExpectCertificate",
             Self::ExpectClientKeyExchange(_) => "Tls12ExpectClientKeyExchange",
             Self::ExpectCertificateVerify(_) => "Tls12ExpectCertificateVerify",
@@ -154,9 +165,10 @@ pub(crate) fn start(
     config: Arc<ServerConfig>,
     msg: &Message<'_>,
     ch: &ClientHelloPayload,
+    now: UnixTime,
     out: &mut Vec<Action>,
 ) -> Result<ServerState, Error> {
-    process_client_hello(config, None, msg, ch, out)
+    process_client_hello(config, None, msg, ch, now, out)
 }
 
 /// RFC 5746 3.6 (first handshake) and 3.7 (renegotiation).
@@ -186,6 +198,7 @@ fn process_client_hello(
     prior: Option<Box<ServerTraffic>>,
     msg: &Message<'_>,
     ch: &ClientHelloPayload,
+    now: UnixTime,
     out: &mut Vec<Action>,
 ) -> Result<ServerState, Error> {
     if !negotiate::offers_tls12(ch) {
@@ -194,17 +207,28 @@ fn process_client_hello(
     check_renegotiation_info(ch, prior.as_deref())?;
     let ems_required = config.require_ems || prior.as_ref().is_some_and(|p| p.t.ems);
     let neg = negotiate::negotiate(&config, ch, ems_required)?;
-    // Session resumption branches here: a session id or ticket found in
-    // the cache would lead to the abbreviated handshake instead of the
-    // full flight below. No session is kept yet, so the id is empty.
-    let session_id = SessionId::EMPTY;
-
-    let mut server_random = [0u8; 32];
-    config.provider.random.fill(&mut server_random)?;
-    if prior.is_none() && config.versions.contains(&ProtocolVersion::TLSv1_3) {
-        // RFC 8446 4.1.3: a TLS 1.3 server negotiating TLS 1.2 says so.
-        server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    // Session resumption (first handshakes only; a renegotiation is
+    // always a full handshake): a valid ticket or cached session id leads
+    // to the abbreviated handshake instead of the full flight below.
+    let issue_ticket = prior.is_none() && resume_server::will_issue_ticket(&config, ch);
+    if prior.is_none() {
+        if let Some(session) = resume_server::find_session(&config, ch, now)? {
+            let found = resume_server::Found {
+                session,
+                issue_ticket,
+            };
+            return resume_server::start(config, msg, ch, neg, found, now, out);
+        }
     }
+    // A session id only when the session is kept in the cache; with a
+    // ticket the client holds the state and the id stays empty, as
+    // OpenSSL does.
+    let session_id = match (&config.session_cache, issue_ticket, &prior) {
+        (Some(_), false, None) => resume_server::new_session_id(&config)?,
+        _ => SessionId::EMPTY,
+    };
+
+    let server_random = server_random(&config, prior.is_none())?;
     let mut exts = vec![ServerExtension::RenegotiationInfo(Payload::new(
         prior
             .as_ref()
@@ -224,6 +248,9 @@ fn process_client_hello(
     }
     if let Some(p) = &neg.alpn {
         exts.push(ServerExtension::Alpn(crate::msgs::ProtocolName(p.clone())));
+    }
+    if issue_ticket {
+        exts.push(ServerExtension::SessionTicketAck);
     }
     let sh = hello::server_hello(server_random, session_id, neg.suite.suite, exts)?;
 
@@ -327,6 +354,7 @@ fn process_client_hello(
         client_random,
         server_random,
         session_id,
+        issue_ticket,
         transcript,
         kx: Some(kx),
         client_schemes,
@@ -351,6 +379,8 @@ pub(crate) struct Handshaking {
     client_random: [u8; 32],
     server_random: [u8; 32],
     session_id: SessionId,
+    /// An RFC 5077 NewSessionTicket goes before our ChangeCipherSpec.
+    issue_ticket: bool,
     transcript: Transcript,
     kx: Option<Box<dyn ActiveKeyExchange>>,
     /// What our CertificateRequest allowed (empty: none was sent).
@@ -376,7 +406,9 @@ impl Handshaking {
         match chain.split_first() {
             None => {
                 if verifier.client_auth_mandatory() {
-                    return Err(Error::NoCertificatesPresented);
+                    // handshake_failure, as OpenSSL sends in TLS 1.2
+                    // (certificate_required is a TLS 1.3 alert).
+                    return Err(PeerIncompatible::ClientCertificateRequired.into());
                 }
                 self.transcript.drop_raw();
             }
@@ -418,6 +450,7 @@ impl Handshaking {
         };
         let master = MasterSecret::derive(self.suite, pre_master_secret.as_bytes(), input)?;
         drop(pre_master_secret);
+        master.log(self.config.key_log.as_deref(), &self.client_random);
         if self.peer_chain.is_empty() {
             return expect_ccs(*self, master);
         }
@@ -482,7 +515,12 @@ pub(crate) struct ExpectFinished {
 }
 
 impl ExpectFinished {
-    fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ServerState, Error> {
+    fn handle(
+        self,
+        msg: &Message<'_>,
+        now: UnixTime,
+        out: &mut Vec<Action>,
+    ) -> Result<ServerState, Error> {
         if msg.typ != HandshakeType::Finished {
             return Err(msg.unexpected(&[HandshakeType::Finished]));
         }
@@ -495,8 +533,24 @@ impl ExpectFinished {
         let client_verify_data =
             master.check_finished(true, &hs.transcript.current_hash(), msg.body)?;
         hs.transcript.add(msg.encoded);
-        // A session ticket (RFC 5077) would be sent here, before our
-        // ChangeCipherSpec.
+        let state = Tls12ServerSession {
+            suite: hs.suite.suite,
+            master_secret: master.secret().clone(),
+            extended_master_secret: hs.ems,
+            created: now,
+            lifetime: hs.config.tickets.lifetime,
+            sni: hs.sni.clone(),
+            peer_certificates: hs.peer_chain.clone(),
+        };
+        if hs.issue_ticket {
+            // RFC 5077 3.3: NewSessionTicket before our ChangeCipherSpec.
+            let nst = resume_server::new_session_ticket(&hs.config, &state, now)?;
+            hs.transcript.add(&nst);
+            send_handshake(out, nst);
+        }
+        if let (Some(cache), false) = (&hs.config.session_cache, hs.session_id.is_empty()) {
+            cache.put(hs.session_id.as_bytes(), &state);
+        }
         send_ccs(out);
         out.push(Action::SetWriteKeys(server_keys));
         let server_verify_data = master.verify_data(false, &hs.transcript.current_hash())?;
@@ -519,6 +573,9 @@ impl ExpectFinished {
                 session_id: hs.session_id.as_bytes().to_vec(),
                 master_secret: master.secret().clone(),
                 extended_master_secret: hs.ems,
+                suite: hs.suite.suite,
+                ticket: None,
+                ticket_lifetime_hint: 0,
             }),
         };
         out.push(Action::HandshakeComplete(Box::new(summary.clone())));
@@ -541,8 +598,19 @@ impl ExpectFinished {
 
 /// The established server connection.
 pub(crate) struct ServerTraffic {
-    t: Traffic,
-    config: Arc<ServerConfig>,
+    pub(super) t: Traffic,
+    pub(super) config: Arc<ServerConfig>,
+}
+
+/// ServerHello.random: fresh, with the RFC 8446 4.1.3 downgrade sentinel
+/// when a TLS 1.3 server negotiates TLS 1.2 on a first handshake.
+pub(super) fn server_random(config: &ServerConfig, first: bool) -> Result<[u8; 32], Error> {
+    let mut random = [0u8; 32];
+    config.provider.random.fill(&mut random)?;
+    if first && config.versions.contains(&ProtocolVersion::TLSv1_3) {
+        random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    }
+    Ok(random)
 }
 
 impl ServerTraffic {
@@ -564,6 +632,6 @@ impl ServerTraffic {
             return Ok(ServerState::Traffic(self));
         }
         let config = self.config.clone();
-        process_client_hello(config, Some(self), msg, &ch, out)
+        process_client_hello(config, Some(self), msg, &ch, now, out)
     }
 }

@@ -26,7 +26,9 @@ use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
 use super::psk::{self, OfferedPsk};
 use super::traffic::Traffic;
 use super::{decode, send_fake_ccs};
-use crate::action::{Action, HandshakeSummary, RecordKeys, Role, Tls13SessionTicket};
+use crate::action::{
+    Action, HandshakeSummary, RecordKeys, Role, Tls12Resumption, Tls13SessionTicket,
+};
 use crate::config::ClientConfig;
 use crate::handshake::{Message, encode_message};
 use crate::hooks::labels;
@@ -98,7 +100,20 @@ pub(crate) fn start(
     server_name: ServerName,
     out: &mut Vec<Action>,
 ) -> Result<ClientState, Error> {
-    start_with(config, server_name, None, out)
+    start_with(config, server_name, None, None, out)
+}
+
+/// Sends the first ClientHello offering the TLS 1.2 session `resume` (its
+/// session id and/or RFC 5077 ticket) when it was made with this server
+/// name and its suite is offered; TLS 1.3 is offered as configured, and a
+/// server choosing it does a full TLS 1.3 handshake.
+pub(crate) fn start_resuming_tls12(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    resume: Tls12Resumption,
+    out: &mut Vec<Action>,
+) -> Result<ClientState, Error> {
+    start_with(config, server_name, None, Some(resume), out)
 }
 
 /// Sends the first ClientHello offering `ticket` (psk_dhe_ke) when it is
@@ -125,17 +140,18 @@ pub(crate) fn start_resuming(
         )),
         _ => None,
     };
-    start_with(config, server_name, resume, out)
+    start_with(config, server_name, resume, None, out)
 }
 
 fn start_with(
     config: Arc<ClientConfig>,
     server_name: ServerName,
     resume: Option<(OfferedPsk, u32)>,
+    tls12: Option<Tls12Resumption>,
     out: &mut Vec<Action>,
 ) -> Result<ClientState, Error> {
     config.check()?;
-    let (offer, encoded) = client_hello::first_hello(&config, &server_name, resume)?;
+    let (offer, encoded) = client_hello::first_hello(&config, &server_name, resume, tls12)?;
     let mut transcript = HandshakeHashBuffer::new();
     transcript.add(&encoded);
     out.push(Action::Send {
@@ -209,9 +225,7 @@ impl ExpectServerHello {
                 server_name,
                 ..
             } = self.shared;
-            let hello = &self.offer.hello;
-            let sni = self.offer.sni;
-            return crate::tls12::client::start(config, server_name, hello, sni, buffer, &sh, msg)
+            return crate::tls12::client::start(config, server_name, self.offer, buffer, &sh, msg)
                 .map(|t| ClientState::Tls12(Box::new(crate::tls12::Tls12::Client(t))));
         }
         self.check_version(&sh)?;

@@ -30,6 +30,8 @@ pub(crate) struct Offer {
     pub offered_tls12: bool,
     /// The ticket offered for resumption, if any.
     pub psk: Option<OfferedPsk>,
+    /// The TLS 1.2 session offered for resumption, if any.
+    pub tls12_resume: Option<crate::action::Tls12Resumption>,
 }
 
 impl Offer {
@@ -54,6 +56,7 @@ pub(crate) fn first_hello(
     config: &ClientConfig,
     server_name: &ServerName,
     resume: Option<(OfferedPsk, u32)>,
+    tls12_resume: Option<crate::action::Tls12Resumption>,
 ) -> Result<(Offer, Vec<u8>), Error> {
     let provider = config.provider;
     let mut random = [0u8; 32];
@@ -61,10 +64,8 @@ pub(crate) fn first_hello(
     // Compatibility mode: a fresh random session id makes the handshake
     // look like a TLS 1.2 resumption to middleboxes (Appendix D.4).
     let offered_tls13 = config.versions.contains(&ProtocolVersion::TLSv1_3);
-    let session_id = if config.compatibility_mode && offered_tls13 {
-        let mut id = [0u8; 32];
-        provider.random.fill(&mut id)?;
-        SessionId::new(&id).ok_or_else(|| Error::General("session id".into()))?
+    let mut session_id = if config.compatibility_mode && offered_tls13 {
+        random_session_id(config)?
     } else {
         SessionId::EMPTY
     };
@@ -103,6 +104,29 @@ pub(crate) fn first_hello(
         _ => None,
     };
 
+    // A TLS 1.2 session goes only to the name it was made with, with its
+    // suite still offered. Its id is sent as legacy_session_id; with a
+    // ticket and no id a random one lets the server say it accepted the
+    // ticket by echoing it (RFC 5077 3.4).
+    let tls12_resume = tls12_resume.filter(|r| {
+        offered_tls12
+            && r.server_name == sni
+            && r.session.is_resumable()
+            && cipher_suites.contains(&r.session.suite)
+            && (config.enable_tickets || !r.session.session_id.is_empty())
+    });
+    let mut ticket = None;
+    if let Some(r) = &tls12_resume {
+        if config.enable_tickets {
+            ticket = r.session.ticket.as_deref().filter(|t| !t.is_empty());
+        }
+        if let Some(id) = SessionId::new(&r.session.session_id).filter(|id| !id.is_empty()) {
+            session_id = id;
+        } else if session_id.is_empty() {
+            session_id = random_session_id(config)?;
+        }
+    }
+
     let mut versions = Vec::new();
     if offered_tls13 {
         versions.push(ProtocolVersion::TLSv1_3);
@@ -133,6 +157,11 @@ pub(crate) fn first_hello(
     }
     if offered_tls12 {
         exts.extend(crate::tls12::client_hello_extensions());
+        if config.enable_tickets {
+            exts.push(ClientExtension::SessionTicket(Payload::new(
+                ticket.unwrap_or(&[]),
+            )));
+        }
     }
     if offered_tls13 {
         exts.push(ClientExtension::SupportedVersions(versions));
@@ -174,6 +203,7 @@ pub(crate) fn first_hello(
             offered_tls13,
             offered_tls12,
             psk,
+            tls12_resume,
         },
         encoded,
     ))
@@ -232,6 +262,12 @@ pub(crate) fn retry_hello(
         psk::fill_binder(&mut offer.hello, offered, Some(transcript))?;
     }
     encode_hello(&offer.hello)
+}
+
+fn random_session_id(config: &ClientConfig) -> Result<SessionId, Error> {
+    let mut id = [0u8; 32];
+    config.provider.random.fill(&mut id)?;
+    SessionId::new(&id).ok_or_else(|| Error::General("session id".into()))
 }
 
 fn share_entries(shares: &[Box<dyn ActiveKeyExchange>]) -> Vec<KeyShareEntry> {

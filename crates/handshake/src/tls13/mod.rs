@@ -2,7 +2,7 @@
 //! both sides share.
 
 pub(crate) mod client;
-mod client_hello;
+pub(crate) mod client_hello;
 pub(crate) mod common;
 pub(crate) mod psk;
 pub(crate) mod server;

@@ -124,7 +124,7 @@ impl ExpectClientHello {
         }
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
         if self.retry.is_none() && crate::tls12::server::use_tls12(&self.config, &ch) {
-            return crate::tls12::server::start(self.config, msg, &ch, out)
+            return crate::tls12::server::start(self.config, msg, &ch, now, out)
                 .map(|t| ServerState::Tls12(Box::new(crate::tls12::Tls12::Server(t))));
         }
         let retry = self

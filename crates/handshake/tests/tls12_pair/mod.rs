@@ -11,6 +11,7 @@ use std::sync::Arc;
 use ferrotls_core::{ContentType, Error, ServerName, UnixTime};
 use ferrotls_handshake::{
     Action, ClientConfig, Handshake, HandshakeJoiner, HandshakeSummary, RecordKeys, ServerConfig,
+    Tls12Resumption,
 };
 
 use super::common::{SERVER_NAME, now};
@@ -27,6 +28,8 @@ pub enum Rec {
 #[derive(Default)]
 pub struct Side {
     pub outbox: Vec<Rec>,
+    /// Everything ever put in `outbox`, in order.
+    pub sent: Vec<Rec>,
     /// (key, iv) of every key installation, in order.
     pub read_keys: Vec<(Vec<u8>, Vec<u8>)>,
     pub write_keys: Vec<(Vec<u8>, Vec<u8>)>,
@@ -45,15 +48,20 @@ impl Side {
                         let mut j = HandshakeJoiner::new(1 << 20);
                         j.push(&payload).unwrap();
                         while let Some(m) = j.next_message() {
+                            self.sent.push(Rec::Hs(m.clone()));
                             self.outbox.push(Rec::Hs(m));
                         }
                         assert!(j.is_empty());
                     }
                     ContentType::ChangeCipherSpec => {
                         assert_eq!(payload, [1]);
+                        self.sent.push(Rec::Ccs);
                         self.outbox.push(Rec::Ccs);
                     }
-                    ContentType::Alert => self.outbox.push(Rec::Alert(payload)),
+                    ContentType::Alert => {
+                        self.sent.push(Rec::Alert(payload.clone()));
+                        self.outbox.push(Rec::Alert(payload))
+                    }
                     other => panic!("unexpected send of {other:?}"),
                 },
                 Action::SetReadKeys(RecordKeys::Tls12 { key, iv, .. }) => self
@@ -103,6 +111,27 @@ impl Pair12 {
         let client = Handshake::new_client(
             Arc::new(client),
             Some(ServerName::try_from(SERVER_NAME).unwrap()),
+            &mut out,
+        )
+        .unwrap();
+        let mut c = Side::default();
+        c.absorb(out);
+        Self {
+            client,
+            server: Handshake::new_server(Arc::new(server)),
+            c,
+            s: Side::default(),
+            time: now(),
+        }
+    }
+
+    /// A pair whose client offers the TLS 1.2 session `resume`.
+    pub fn resuming(client: ClientConfig, server: ServerConfig, resume: Tls12Resumption) -> Self {
+        let mut out = Vec::new();
+        let client = Handshake::new_client_resuming_tls12(
+            Arc::new(client),
+            ServerName::try_from(SERVER_NAME).unwrap(),
+            resume,
             &mut out,
         )
         .unwrap();
