@@ -133,6 +133,8 @@ pub(crate) struct Engine {
     pub(crate) tickets: Vec<crate::session::SslSession>,
     /// The session to resume (`SSL_set_session`).
     pub(crate) session: Option<crate::session::SslSession>,
+    /// The TLS 1.2 session the last handshake established (or resumed).
+    pub(crate) tls12_session: Option<crate::session::SslSession>,
     /// The context a servername callback switched to.
     pub(crate) switched_ctx: Arc<std::sync::Mutex<Option<SslContext>>>,
     fatal: Option<Error>,
@@ -175,6 +177,7 @@ impl Engine {
             summary: None,
             tickets: Vec::new(),
             session: None,
+            tls12_session: None,
             switched_ctx: Arc::new(std::sync::Mutex::new(None)),
             fatal: None,
             last: ErrorCode::None,
@@ -574,6 +577,14 @@ impl Engine {
                 Ok(())
             }
             Action::HandshakeComplete(summary) => {
+                if summary.tls12_session.is_some() {
+                    self.tls12_session = Some(crate::session::SslSession::tls12_established(
+                        &summary,
+                        self.session.as_ref(),
+                        self.ctx.now(),
+                        self.ctx.inner.sessions.timeout,
+                    ));
+                }
                 self.summary = Some(*summary);
                 Ok(())
             }

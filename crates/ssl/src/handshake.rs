@@ -10,7 +10,7 @@ use ferrotls_core::{ApiMisuse, CipherSuite, Error, ServerName};
 use ferrotls_handshake::{CertifiedKey, ClientConfig, Handshake, Role, ServerConfig};
 
 use crate::engine::{Engine, Got, Step};
-use crate::modes::VerifyMode;
+use crate::modes::{SslOptions, VerifyMode};
 use crate::transport::Transport;
 use crate::verify::{PkiContext, PolicyClientVerifier, PolicyServerVerifier};
 
@@ -47,17 +47,32 @@ impl Engine {
         let started = match role {
             Role::Client => self.client_config().and_then(|(config, name)| {
                 let mut actions = Vec::new();
-                // A ticket is offered once (take_ticket marks it used).
-                let ticket = self.session.as_ref().and_then(|s| s.take_ticket());
-                let hs = match ticket {
-                    Some(t) => Handshake::new_client_resuming(
+                // A TLS 1.2 session within its timeout may be offered any
+                // number of times; a TLS 1.3 ticket once (take_ticket
+                // marks it used).
+                let now = self.ctx.now();
+                let tls12 = self.session.as_ref().and_then(|s| s.tls12_resumption(now));
+                let ticket = match tls12 {
+                    Some(_) => None,
+                    None => self.session.as_ref().and_then(|s| s.take_ticket()),
+                };
+                let hs = match (tls12, ticket) {
+                    (Some(resume), _) => Handshake::new_client_resuming_tls12(
+                        Arc::new(config),
+                        name,
+                        resume,
+                        &mut actions,
+                    )?,
+                    (None, Some(t)) => Handshake::new_client_resuming(
                         Arc::new(config),
                         name,
                         t,
                         self.ctx.now(),
                         &mut actions,
                     )?,
-                    None => Handshake::new_client(Arc::new(config), Some(name), &mut actions)?,
+                    (None, None) => {
+                        Handshake::new_client(Arc::new(config), Some(name), &mut actions)?
+                    }
                 };
                 Ok((hs, actions))
             }),
@@ -135,7 +150,8 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
-        config.renegotiation = self.renegotiation_policy();
+        config.renegotiation = self.renegotiation_policy(Role::Client);
+        config.enable_tickets = !self.options.contains(SslOptions::NO_TICKET);
         config.key_log = inner.hooks.key_log.clone();
         config.client_cert_resolver = inner.hooks.client_cert.clone().map(|cb| {
             Arc::new(crate::callbacks::ClientCertAdapter(cb))
@@ -195,9 +211,19 @@ impl Engine {
             config.signature_schemes = s.clone();
         }
         config.alpn_protocols = self.alpn.clone();
-        config.renegotiation = self.renegotiation_policy();
+        config.renegotiation = self.renegotiation_policy(Role::Server);
         config.key_log = inner.hooks.key_log.clone();
         config.tickets = inner.sessions.ticket_policy();
+        if self.options.contains(SslOptions::NO_TICKET) {
+            // OpenSSL 3 would send stateful TLS 1.3 tickets here; ferrotls
+            // sends none (and TLS 1.2 resumes by session id only).
+            config.tickets.tls12 = false;
+            config.tickets.count = 0;
+        }
+        config.session_cache = inner.sessions.cache.clone().map(|cache| {
+            Arc::new(crate::session::ServerCacheAdapter(cache))
+                as Arc<dyn ferrotls_handshake::ServerSessionCache>
+        });
         config.cert_resolver = inner.hooks.servername.clone().map(|callback| {
             Arc::new(crate::callbacks::SniAdapter {
                 callback,
@@ -227,12 +253,19 @@ impl Engine {
 }
 
 impl Engine {
-    /// The context's renegotiation policy with this connection's options.
-    fn renegotiation_policy(&self) -> ferrotls_handshake::RenegotiationPolicy {
+    /// The context's renegotiation policy with this connection's options:
+    /// `NO_RENEGOTIATION` refuses every peer request; a server accepts a
+    /// client's only with `ALLOW_CLIENT_RENEGOTIATION` (OpenSSL 3's
+    /// default refusal). A server's own HelloRequest is answered whatever
+    /// this says.
+    fn renegotiation_policy(&self, role: Role) -> ferrotls_handshake::RenegotiationPolicy {
         let mut policy = self.ctx.inner.renegotiation.clone();
-        policy.accept_peer_requests &= !self
-            .options
-            .contains(crate::modes::SslOptions::NO_RENEGOTIATION);
+        policy.accept_peer_requests &= !self.options.contains(SslOptions::NO_RENEGOTIATION);
+        if role == Role::Server {
+            policy.accept_peer_requests &= self
+                .options
+                .contains(SslOptions::ALLOW_CLIENT_RENEGOTIATION);
+        }
         policy
     }
 }

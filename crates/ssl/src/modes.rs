@@ -97,6 +97,18 @@ bitset! {
         /// the peer's requests (answered with a no_renegotiation warning)
         /// and our own (`Ssl::renegotiate` fails).
         NO_RENEGOTIATION = 0x4000_0000,
+        /// `SSL_OP_ALLOW_CLIENT_RENEGOTIATION`: a server accepts
+        /// renegotiations the client starts. Off by default, as in
+        /// OpenSSL 3 (each costs the server a full handshake); without it
+        /// a client's renegotiating ClientHello gets a no_renegotiation
+        /// warning and the connection carries on. Renegotiations the
+        /// server starts, and a client answering HelloRequest, are not
+        /// affected (only `NO_RENEGOTIATION` refuses those).
+        ALLOW_CLIENT_RENEGOTIATION = 0x100,
+        /// `SSL_OP_NO_TICKET`: no TLS 1.2 RFC 5077 tickets (a client does
+        /// not send session_ticket, a server issues none and resumes
+        /// by session id only); a TLS 1.3 server sends no tickets.
+        NO_TICKET = 0x4000,
     }
 }
 

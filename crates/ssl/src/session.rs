@@ -7,6 +7,10 @@
 //! Appendix C.4; OpenSSL 3 servers issue single-use tickets): the
 //! [`SslSession`] clones share a "used" mark that offering sets.
 //!
+//! A TLS 1.2 session (`tls12.rs`) is resumable when the server gave it a
+//! session id or an RFC 5077 ticket, and may be offered again and again,
+//! as OpenSSL clients do with TLS 1.2 sessions.
+//!
 //! The byte format is versioned, bounded and strict — it is read from
 //! files and caches an attacker may have touched, so decoding never
 //! panics, bounds every length and refuses trailing bytes. It holds the
@@ -26,7 +30,12 @@ use ferrotls_handshake::session::{
     get_u8, get_u8_bytes, get_u16, get_u16_bytes, get_u24_bytes, get_u32, get_u64, put_u8_bytes,
     put_u16_bytes, put_u24_bytes,
 };
-use ferrotls_handshake::{HandshakeSummary, TicketKeys, TicketPolicy, Tls13SessionTicket};
+use ferrotls_handshake::{
+    HandshakeSummary, TicketKeys, TicketPolicy, Tls12Session, Tls13SessionTicket,
+};
+
+mod tls12;
+pub(crate) use tls12::ServerCacheAdapter;
 
 const MAGIC: &[u8; 4] = b"FTSS";
 const FORMAT_VERSION: u8 = 1;
@@ -51,6 +60,8 @@ struct SessionData {
     alpn: Option<Vec<u8>>,
     peer_certificates: Vec<CertificateDer>,
     ticket: Option<Tls13SessionTicket>,
+    /// TLS 1.2: the master secret, session id and/or ticket.
+    tls12: Option<Tls12Session>,
 }
 
 impl fmt::Debug for SslSession {
@@ -60,17 +71,20 @@ impl fmt::Debug for SslSession {
             .field("version", &self.data.version)
             .field("suite", &self.data.suite)
             .field("server_name", &self.data.server_name)
-            .field("has_ticket", &self.data.ticket.is_some())
+            .field("has_ticket", &self.has_ticket())
             .field("used", &self.used.load(Ordering::Relaxed))
             .finish_non_exhaustive()
     }
 }
 
 impl SslSession {
-    /// The session of a completed handshake, without a ticket (a server's
-    /// view, or a client's before any ticket arrived): not resumable.
+    /// The session of a completed handshake: in TLS 1.3 without a ticket
+    /// (a server's view, or a client's before any ticket arrived), so not
+    /// resumable; in TLS 1.2 with its master secret, resumable when the
+    /// server gave it an id or a ticket.
     pub(crate) fn from_summary(summary: &HandshakeSummary, now: UnixTime, timeout: u32) -> Self {
         Self::new(SessionData {
+            tls12: summary.tls12_session.clone(),
             version: summary.version,
             suite: summary.suite.suite(),
             time: now,
@@ -93,6 +107,7 @@ impl SslSession {
             alpn: ticket.alpn.clone(),
             peer_certificates: ticket.peer_certificates.clone(),
             ticket: Some(ticket),
+            tls12: None,
         })
     }
 
@@ -103,8 +118,12 @@ impl SslSession {
         }
     }
 
-    /// `SSL_SESSION_is_resumable`: holds a ticket not yet offered.
+    /// `SSL_SESSION_is_resumable`: a TLS 1.3 ticket not yet offered, or a
+    /// TLS 1.2 session with an id or a ticket.
     pub fn is_resumable(&self) -> bool {
+        if let Some(s) = &self.data.tls12 {
+            return s.is_resumable();
+        }
         self.data.ticket.is_some() && !self.used.load(Ordering::Acquire)
     }
 
@@ -152,12 +171,32 @@ impl SslSession {
 
     /// `SSL_SESSION_has_ticket`.
     pub fn has_ticket(&self) -> bool {
-        self.data.ticket.is_some()
+        self.data.ticket.is_some() || self.data.tls12.as_ref().is_some_and(|s| s.ticket.is_some())
     }
 
     /// `SSL_SESSION_get_ticket_lifetime_hint`.
     pub fn ticket_lifetime_hint(&self) -> u32 {
-        self.data.ticket.as_ref().map_or(0, |t| t.lifetime)
+        match &self.data.tls12 {
+            Some(s) => s.ticket_lifetime_hint,
+            None => self.data.ticket.as_ref().map_or(0, |t| t.lifetime),
+        }
+    }
+
+    /// `SSL_SESSION_get_id`: the TLS 1.2 session id the server assigned
+    /// (empty for TLS 1.3 and for sessions resumed by ticket only).
+    pub fn id(&self) -> &[u8] {
+        self.data
+            .tls12
+            .as_ref()
+            .map_or(&[], |s| s.session_id.as_slice())
+    }
+
+    /// Whether the session has outlived its timeout at `now`.
+    pub fn is_expired(&self, now: UnixTime) -> bool {
+        match now.as_secs().checked_sub(self.data.time.as_secs()) {
+            Some(age) => age >= u64::from(self.data.timeout),
+            None => true,
+        }
     }
 
     /// `i2d_SSL_SESSION`: the session as bytes (including the resumption
@@ -182,9 +221,13 @@ impl SslSession {
         for c in chain {
             put_u24_bytes(&mut out, c.as_ref());
         }
-        match &d.ticket {
-            None => out.push(0),
-            Some(t) => {
+        match (&d.ticket, &d.tls12) {
+            (_, Some(s)) => {
+                out.push(2);
+                tls12::encode(&mut out, s);
+            }
+            (None, None) => out.push(0),
+            (Some(t), None) => {
                 out.push(1);
                 put_u16_bytes(&mut out, &t.ticket);
                 put_u8_bytes(&mut out, &t.nonce);
@@ -248,8 +291,13 @@ fn decode(bytes: &[u8]) -> Result<SslSession, InvalidMessage> {
     for _ in 0..n {
         peer_certificates.push(CertificateDer::from_vec(get_u24_bytes(&mut r)?.to_vec()));
     }
+    let mut tls12 = None;
     let ticket = match get_u8(&mut r)? {
         0 => None,
+        2 => {
+            tls12 = Some(tls12::decode(&mut r, version, suite)?);
+            None
+        }
         1 => Some(decode_ticket(
             &mut r,
             version,
@@ -271,6 +319,7 @@ fn decode(bytes: &[u8]) -> Result<SslSession, InvalidMessage> {
         alpn,
         peer_certificates,
         ticket,
+        tls12,
     }))
 }
 

@@ -604,25 +604,27 @@ impl Ssl {
     /// `SSL_set_session`: a session to resume, before the handshake
     /// starts (client). A TLS 1.3 ticket is offered at most once: a
     /// session already offered (by this or another connection, or any
-    /// clone of it) gives a full handshake. TLS 1.2 sessions are refused
-    /// with `NotSupported` (TLS 1.2 resumption is not implemented).
+    /// clone of it) gives a full handshake. A TLS 1.2 session (session id
+    /// and/or RFC 5077 ticket) is offered while within its timeout, any
+    /// number of times; the server decides (`session_reused`).
     pub fn set_session(&mut self, session: &crate::SslSession) -> Result<(), Error> {
         if self.engine.hs.is_some() {
             return Err(ApiMisuse::BadArgument("set_session after the handshake started").into());
-        }
-        if session.protocol_version() == ProtocolVersion::TLSv1_2 {
-            // Session IDs and RFC 5077 tickets are not wired into the
-            // TLS 1.2 handshake yet: refuse rather than silently not resume.
-            return Err(Error::NotSupported("TLS 1.2 session resumption"));
         }
         self.engine.session = Some(session.clone());
         Ok(())
     }
 
-    /// `SSL_get1_session`: after the handshake, the session — on a TLS 1.3
+    /// `SSL_get1_session`: after the handshake, the session — in TLS 1.2
+    /// the connection's (resumable with an id or a ticket); on a TLS 1.3
     /// client the newest ticket's (resumable until offered), otherwise one
     /// describing the connection (not resumable).
     pub fn session(&self) -> Option<crate::SslSession> {
+        if let (Some(s), Some(summary)) = (&self.engine.tls12_session, &self.engine.summary) {
+            if summary.version == ProtocolVersion::TLSv1_2 {
+                return Some(s.clone());
+            }
+        }
         if let Some(s) = self.engine.tickets.last() {
             return Some(s.clone());
         }

@@ -207,9 +207,18 @@ fn large() -> Vec<u8> {
     (0..1_000_000u32).map(|i| (i % 251) as u8).collect()
 }
 
+/// A TLS 1.2 server that accepts client-initiated renegotiation
+/// (`SSL_OP_ALLOW_CLIENT_RENEGOTIATION`; OpenSSL 3 refuses it by default).
+fn server12_allowing_client_renegotiation() -> SslContext {
+    let mut b = server_builder();
+    b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+    b.set_options(SslOptions::ALLOW_CLIENT_RENEGOTIATION);
+    b.build().unwrap()
+}
+
 #[test]
 fn s11_client_renegotiates_while_server_writes_nonblocking() {
-    let mut n = Net::new(&ctx12(false), &ctx12(true));
+    let mut n = Net::new(&ctx12(false), &server12_allowing_client_renegotiation());
     n.handshake();
     let data = large();
     let (written, got) = transfer_with(&mut n, &data, Some(true), true);
@@ -252,6 +261,39 @@ fn s11_no_renegotiation_option() {
     assert!(n.client.fatal_error().is_none() && n.server.fatal_error().is_none());
     assert!(!n.client.renegotiate_pending());
     assert_eq!(exporter(&n.client), before);
+}
+
+#[test]
+fn s11_client_renegotiation_refused_by_default_like_openssl_3() {
+    let mut n = Net::new(&ctx12(false), &ctx12(true));
+    n.handshake();
+    let before = exporter(&n.client);
+    n.client.renegotiate().unwrap();
+    let data = vec![2u8; 20_000];
+    let (_, got) = transfer_with(&mut n, &data, None, false);
+    assert_eq!(got, data);
+    let mut buf = [0u8; 64];
+    for _ in 0..4 {
+        assert!(n.client.read(&mut buf) < 0);
+        assert!(n.server.read(&mut buf) < 0);
+        n.pump();
+    }
+    // Declined with a no_renegotiation warning; both sides carry on.
+    assert!(n.client.fatal_error().is_none() && n.server.fatal_error().is_none());
+    assert!(!n.client.renegotiate_pending());
+    assert_eq!(exporter(&n.client), before);
+    // A renegotiation the server starts is still answered by the client.
+    n.server.renegotiate().unwrap();
+    let (_, got) = transfer_with(&mut n, &data, None, false);
+    assert_eq!(got, data);
+    for _ in 0..8 {
+        let _ = n.client.read(&mut buf);
+        let _ = n.server.read(&mut buf);
+        n.pump();
+    }
+    assert!(!n.server.renegotiate_pending());
+    assert_ne!(exporter(&n.client), before, "server-initiated one ran");
+    assert_eq!(exporter(&n.client), exporter(&n.server));
 }
 
 #[test]
