@@ -6,92 +6,25 @@
 #[path = "contract/util.rs"]
 mod util;
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ferrotls::{Ssl, SslStream};
 
+use common::{ChildGuard, connect_retry, free_port, openssl, pki_dir, s_server};
 use util::*;
-
-/// Kills the child process when dropped, so a failing test leaves nothing.
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn openssl() -> &'static str {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .stdout(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "the `openssl` command-line tool is required for the interop tests (install openssl)"
-    );
-    "openssl"
-}
-
-/// Writes the test PKI to a fresh directory.
-fn pki_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ferrotls-interop-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = pki();
-    std::fs::write(dir.join("ca.pem"), &p.ca_pem).unwrap();
-    std::fs::write(dir.join("server.pem"), &p.server_chain_pem).unwrap();
-    std::fs::write(dir.join("server.key"), &p.server_key_pem).unwrap();
-    dir
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[test]
 fn interop_ferrotls_client_with_openssl_s_server() {
-    let bin = openssl();
     let dir = pki_dir("client");
     let port = free_port();
-    let _server = ChildGuard(
-        Command::new(bin)
-            .args(["s_server", "-accept"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-cert")
-            .arg(dir.join("server.pem"))
-            .arg("-key")
-            .arg(dir.join("server.key"))
-            .args(["-tls1_3", "-rev", "-quiet"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn openssl s_server"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let tcp = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => break s,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("s_server did not start: {e}"),
-        }
-    };
-    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _server = s_server(&dir, port, &["-tls1_3", "-rev", "-quiet"]);
+    let tcp = connect_retry(port);
     let mut b = client_builder();
     b.load_verify_locations(Some(&dir.join("ca.pem")), None)
         .unwrap();

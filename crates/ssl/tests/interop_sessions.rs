@@ -8,83 +8,22 @@
 #[path = "contract/util.rs"]
 mod util;
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ferrotls::{Ssl, SslContext, SslStream};
 
+use common::{ChildGuard, connect_retry, free_port, openssl, pki_dir};
 use util::*;
 
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn openssl() -> &'static str {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .stdout(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "the `openssl` command-line tool is required for these tests"
-    );
-    "openssl"
-}
-
-fn pki_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ferrotls-sess-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = pki();
-    std::fs::write(dir.join("ca.pem"), &p.ca_pem).unwrap();
-    std::fs::write(dir.join("server.pem"), &p.server_chain_pem).unwrap();
-    std::fs::write(dir.join("server.key"), &p.server_key_pem).unwrap();
-    dir
-}
-
-fn connect_retry(port: u16) -> TcpStream {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => {
-                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-                return s;
-            }
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("s_server did not start: {e}"),
-        }
-    }
-}
-
 fn s_server(dir: &Path, port: u16) -> ChildGuard {
-    ChildGuard(
-        Command::new(openssl())
-            .args(["s_server", "-accept"])
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("-cert")
-            .arg(dir.join("server.pem"))
-            .arg("-key")
-            .arg(dir.join("server.key"))
-            .args(["-tls1_3", "-rev", "-quiet"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn openssl s_server"),
-    )
+    common::s_server(dir, port, &["-tls1_3", "-rev", "-quiet"])
 }
 
 /// Sends a line to `s_server -rev` and waits for it reversed (which also
@@ -172,14 +111,6 @@ fn p08_ferrotls_client_key_update_with_openssl_s_server() {
     rev_round_trip(&mut tls, "after two");
     let _ = tls.shutdown();
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// One `s_client` run against a ferrotls server; returns its output.

@@ -9,62 +9,27 @@
 #[path = "contract/util.rs"]
 mod util;
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::ChildStdin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ferrotls::{ErrorCode, Ssl, SslVersion};
 
+use common::{ChildGuard, pki_dir};
 use util::*;
 
-/// Kills the child process when dropped, so a failing test leaves nothing.
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The test PKI in a fresh directory.
-fn pki_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ferrotls-tls12-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = pki();
-    std::fs::write(dir.join("ca.pem"), &p.ca_pem).unwrap();
-    std::fs::write(dir.join("server.pem"), &p.server_chain_pem).unwrap();
-    std::fs::write(dir.join("server.key"), &p.server_key_pem).unwrap();
-    dir
-}
-
-/// Spawns openssl with piped stdin and stdout collected in the background.
+/// Spawns openssl with piped stdin and its output collected.
 fn spawn(args: &[&str], dir: &std::path::Path) -> (ChildGuard, ChildStdin, Arc<Mutex<Vec<u8>>>) {
-    let mut child = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the `openssl` command-line tool is required");
-    let stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    (ChildGuard(child), stdin, seen)
+    let common::Spawned {
+        guard,
+        stdin,
+        output,
+    } = common::spawn_openssl(args, dir);
+    (guard, stdin.expect("piped stdin"), output)
 }
 
 fn count(seen: &Arc<Mutex<Vec<u8>>>, b: u8) -> usize {
