@@ -47,8 +47,11 @@ c_consts! {
     SSL_OP_NO_TLSv1_2: u64 = 1 << 27;
     SSL_OP_NO_TLSv1_1: u64 = 1 << 28;
     SSL_OP_NO_TLSv1_3: u64 = 1 << 29;
+    SSL_OP_NO_RENEGOTIATION: u64 = 1 << 30;
     // ctrl commands
     SSL_CTRL_MODE: c_int = 33;
+    SSL_CTRL_SET_TLSEXT_SERVERNAME_CB: c_int = 53;
+    SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
     SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
     SSL_CTRL_CLEAR_MODE: c_int = 78;
     SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
@@ -56,6 +59,16 @@ c_consts! {
     SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
     SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
     TLSEXT_NAMETYPE_host_name: c_int = 0;
+    // servername and ALPN select callback results
+    SSL_TLSEXT_ERR_OK: c_int = 0;
+    SSL_TLSEXT_ERR_ALERT_WARNING: c_int = 1;
+    SSL_TLSEXT_ERR_ALERT_FATAL: c_int = 2;
+    SSL_TLSEXT_ERR_NOACK: c_int = 3;
+    // alerts a servername callback may set
+    SSL_AD_HANDSHAKE_FAILURE: c_int = 40;
+    SSL_AD_INTERNAL_ERROR: c_int = 80;
+    SSL_AD_UNRECOGNIZED_NAME: c_int = 112;
+    SSL_AD_NO_APPLICATION_PROTOCOL: c_int = 120;
     // versions
     SSL3_VERSION: c_int = 0x0300;
     TLS1_VERSION: c_int = 0x0301;

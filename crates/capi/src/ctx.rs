@@ -12,12 +12,13 @@ use std::ffi::{c_char, c_int, c_long, c_void};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use ferrotls::{FileType, Mode, SslContext, SslMethod, SslVersion, VerifyMode};
+use ferrotls::{FileType, Mode, SslContext, SslMethod, SslOptions, SslVersion, VerifyMode};
 use ferrotls_core::{ApiMisuse, CertificateDer, Error, PrivateKeyDer};
 
 use crate::boundary::{
     Handle, SharedArc, arc_into_raw, arc_take, c_str, check_null, ffi_boundary, lock, try_ref,
 };
+use crate::callbacks::{Arg, Callbacks};
 use crate::consts::*;
 use crate::errors::{push_error, push_unsupported};
 use crate::verify::{VerifyCb, X509_STORE_CTX};
@@ -53,7 +54,7 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
 const OP_ALWAYS: u64 =
     SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_COMPRESSION;
 /// Every option bit `SSL_CTX_set_options` accepts.
-const OP_KNOWN: u64 = OP_ALWAYS | SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3;
+const OP_KNOWN: u64 = OP_ALWAYS | SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3 | SSL_OP_NO_RENEGOTIATION;
 
 /// The settings of one `SSL_CTX`, replayed into a facade builder.
 pub(crate) struct Settings {
@@ -73,6 +74,8 @@ pub(crate) struct Settings {
     alpn: Option<Vec<u8>>,
     ciphersuites: Option<String>,
     cipher_list: Option<String>,
+    pub(crate) callbacks: Callbacks,
+    pub(crate) num_tickets: Option<usize>,
     built: Option<SslContext>,
 }
 
@@ -87,7 +90,7 @@ impl Handle for SSL_CTX {
     type Ownership = SharedArc;
 }
 
-fn version_of(v: SslVersion) -> c_long {
+pub(crate) fn version_of(v: SslVersion) -> c_long {
     match v {
         SslVersion::Tls12 => TLS1_2_VERSION.into(),
         SslVersion::Tls13 => TLS1_3_VERSION.into(),
@@ -113,15 +116,26 @@ impl Settings {
             alpn: None,
             ciphersuites: None,
             cipher_list: None,
+            callbacks: Callbacks::default(),
+            num_tickets: None,
             built: None,
         }
     }
 
-    /// The version range after the `SSL_OP_NO_*` options, or an error when
-    /// nothing is left.
-    fn versions(&self) -> (SslVersion, SslVersion) {
-        let mut lo = self.min.unwrap_or(SslVersion::Tls12);
-        let mut hi = self.max.unwrap_or(SslVersion::Tls13);
+    /// The context's own version bounds (`SSL_new` copies them).
+    pub(crate) fn bounds(&self) -> (Option<SslVersion>, Option<SslVersion>) {
+        (self.min, self.max)
+    }
+
+    /// The version range of bounds `min`..`max` after the `SSL_OP_NO_*`
+    /// options (an empty range fails when the context is built).
+    fn versions(
+        &self,
+        min: Option<SslVersion>,
+        max: Option<SslVersion>,
+    ) -> (SslVersion, SslVersion) {
+        let mut lo = min.unwrap_or(SslVersion::Tls12);
+        let mut hi = max.unwrap_or(SslVersion::Tls13);
         if self.options & SSL_OP_NO_TLSv1_2 != 0 && lo == SslVersion::Tls12 {
             lo = SslVersion::Tls13;
         }
@@ -136,8 +150,21 @@ impl Settings {
         if let Some(c) = &self.built {
             return Ok(c.clone());
         }
+        let ctx = self.fresh_context(self.min, self.max)?;
+        self.built = Some(ctx.clone());
+        Ok(ctx)
+    }
+
+    /// A new facade context for these settings with other version bounds
+    /// (`SSL_set_min_proto_version` on one connection). Not cached: it has
+    /// its own ticket keys, so tickets it issues resume only on itself.
+    pub(crate) fn fresh_context(
+        &self,
+        min: Option<SslVersion>,
+        max: Option<SslVersion>,
+    ) -> Result<SslContext, Error> {
         let mut b = SslContext::builder(self.method);
-        let (lo, hi) = self.versions();
+        let (lo, hi) = self.versions(min, max);
         b.set_min_proto_version(Some(lo))?;
         b.set_max_proto_version(Some(hi))?;
         if !self.chain.is_empty() {
@@ -178,12 +205,17 @@ impl Settings {
         if let Some(s) = &self.cipher_list {
             b.set_cipher_list(s)?;
         }
-        let ctx = b.build()?;
-        self.built = Some(ctx.clone());
-        Ok(ctx)
+        if self.options & SSL_OP_NO_RENEGOTIATION != 0 {
+            b.set_options(SslOptions::NO_RENEGOTIATION);
+        }
+        if let Some(n) = self.num_tickets {
+            b.set_num_tickets(n);
+        }
+        crate::callbacks::install(&mut b, self.callbacks);
+        b.build()
     }
 
-    fn changed(&mut self) {
+    pub(crate) fn changed(&mut self) {
         self.built = None;
     }
 }
@@ -582,7 +614,7 @@ pub unsafe extern "C" fn SSL_CTX_get_options(ctx: *const SSL_CTX) -> u64 {
 /// bound"; versions below TLS 1.2 are raised to TLS 1.2 for a minimum
 /// (ferrotls never negotiates them, so the allowed set is the same) and
 /// refused for a maximum (nothing would be left).
-fn proto_bound(v: c_long, is_min: bool) -> Result<Option<SslVersion>, Error> {
+pub(crate) fn proto_bound(v: c_long, is_min: bool) -> Result<Option<SslVersion>, Error> {
     match v {
         0 => Ok(None),
         v if is_min && (0x0300..0x0303).contains(&v) => Ok(Some(SslVersion::Tls12)),
@@ -595,7 +627,8 @@ fn proto_bound(v: c_long, is_min: bool) -> Result<Option<SslVersion>, Error> {
 
 /// `long SSL_CTX_ctrl(SSL_CTX *ctx, int cmd, long larg, void *parg)`: the
 /// commands behind `SSL_CTX_set_mode`, `SSL_CTX_clear_mode`,
-/// `SSL_CTX_get_mode` and the protocol-version macros. Other commands
+/// `SSL_CTX_get_mode`, the protocol-version macros and
+/// `SSL_CTX_set_tlsext_servername_arg`. Other commands
 /// return 0 with a "not supported" error.
 ///
 /// # Safety
@@ -605,7 +638,7 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
     ctx: *mut SSL_CTX,
     cmd: c_int,
     larg: c_long,
-    _parg: *mut c_void,
+    parg: *mut c_void,
 ) -> c_long {
     ffi_boundary!(0, {
         // SAFETY: `ctx` is null or live (caller contract).
@@ -630,6 +663,10 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
                     }),
                     SSL_CTRL_GET_MIN_PROTO_VERSION => Ok(s.min.map_or(0, version_of)),
                     SSL_CTRL_GET_MAX_PROTO_VERSION => Ok(s.max.map_or(0, version_of)),
+                    SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
+                        s.callbacks.servername_arg = Arg(parg);
+                        Ok(1)
+                    }
                     _ => {
                         push_unsupported("SSL_CTX_ctrl", format!("SSL_CTX_ctrl command {cmd}"));
                         return 0;
@@ -662,8 +699,8 @@ pub(crate) unsafe fn alpn_arg<'a>(protos: *const u8, len: u32) -> &'a [u8] {
 
 /// `int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const unsigned char *protos, unsigned int len)`:
 /// **0 on success**, as in OpenSSL. A client offers the list; a server
-/// picks the first of this list that the client offered (OpenSSL servers
-/// use `SSL_CTX_set_alpn_select_cb`, which is not provided).
+/// picks the first of this list that the client offered unless an
+/// `SSL_CTX_set_alpn_select_cb` callback chooses.
 ///
 /// # Safety
 /// `ctx` null or live; `protos` null or valid for `len` bytes.

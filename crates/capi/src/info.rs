@@ -197,7 +197,8 @@ pub unsafe extern "C" fn SSL_get0_alpn_selected(
 }
 
 /// `const char *SSL_get_servername(const SSL *s, const int type)`: the
-/// SNI sent (client) or received (server), borrowed until the next call.
+/// SNI sent (client) or received (server), borrowed until the next call
+/// (inside the servername callback: the name being judged).
 ///
 /// # Safety
 /// `s` null or live.
@@ -206,6 +207,10 @@ pub unsafe extern "C" fn SSL_get_servername(s: *mut SSL, ty: c_int) -> *const c_
     ffi_boundary!(std::ptr::null(), {
         if ty != TLSEXT_NAMETYPE_host_name {
             return std::ptr::null();
+        }
+        // Inside the servername callback: the name the callback is judging.
+        if let Some(name) = crate::callbacks::servername_in_callback(s) {
+            return name;
         }
         // SAFETY: `s` null or live.
         unsafe {

@@ -21,6 +21,7 @@
 
 mod bio;
 mod boundary;
+mod callbacks;
 pub mod consts;
 mod ctx;
 mod errors;
@@ -33,6 +34,7 @@ mod x509;
 use std::ffi::c_int;
 
 pub use bio::{BIO, BIO_METHOD};
+pub use callbacks::{AlpnSelectCb, KeylogCb, ServernameCb};
 pub use ctx::{SSL_CTX, SSL_METHOD};
 pub use info::SSL_CIPHER;
 pub use session::SSL_SESSION;

@@ -8,7 +8,7 @@
 use std::ffi::{CString, c_char, c_int, c_long, c_void};
 use std::sync::Arc;
 
-use ferrotls::{Mode, Ssl, VerifyMode, Want};
+use ferrotls::{Mode, Ssl, SslVersion, VerifyMode, Want};
 use ferrotls_core::{ApiMisuse, Error};
 
 use crate::bio::{BIO, Inner, SharedBio, socket_bio};
@@ -21,6 +21,10 @@ use crate::ctx::SSL_CTX;
 use crate::errors::{drain, push_error, push_unsupported};
 use crate::verify::{VerifyCb, X509_STORE_CTX};
 
+/// A per-connection setting, kept so it can be applied again to a new
+/// facade `Ssl` (see [`SSL::set_proto_bound`]).
+type Replay = Box<dyn Fn(&mut Ssl)>;
+
 /// `SSL`.
 pub struct SSL {
     pub(crate) ssl: Ssl,
@@ -30,6 +34,17 @@ pub struct SSL {
     fd: c_int,
     pub(crate) verify_mode: c_int,
     pub(crate) servername: Option<CString>,
+    /// This connection's version bounds (`SSL_set_min/max_proto_version`).
+    min: Option<SslVersion>,
+    max: Option<SslVersion>,
+    /// Set by the first call that may start the handshake; the settings
+    /// below stop being recorded then.
+    started: bool,
+    replay: Vec<Replay>,
+    /// `SSL_renegotiate` succeeded and the renegotiation has not finished:
+    /// `None`, or whether the facade has reported it running yet (a
+    /// server's HelloRequest is out before the client answers).
+    reneg_requested: Option<bool>,
 }
 
 impl Handle for SSL {
@@ -41,10 +56,16 @@ impl Handle for SSL {
 /// # Safety
 /// `s` null or a live `SSL *` not in use by another call.
 pub(crate) unsafe fn with_ssl<R>(s: *mut SSL, err: R, f: impl FnOnce(&mut SSL) -> R) -> R {
-    // SAFETY: the caller promises `s` is null or live and unaliased.
+    if refuse_reentry(s) {
+        return err;
+    }
+    let _current = crate::callbacks::enter(s);
+    // SAFETY: the caller promises `s` is null or live, and `refuse_reentry`
+    // rules out the borrow of a call still running on this thread.
     match unsafe { try_mut(s) } {
         Some(s) => {
             let r = f(s);
+            s.track_renegotiation();
             drain(&mut s.ssl);
             r
         }
@@ -60,7 +81,11 @@ pub(crate) unsafe fn with_ssl<R>(s: *mut SSL, err: R, f: impl FnOnce(&mut SSL) -
 /// # Safety
 /// `s` null or a live `SSL *`.
 pub(crate) unsafe fn with_ssl_ref<R>(s: *const SSL, err: R, f: impl FnOnce(&SSL) -> R) -> R {
-    // SAFETY: the caller promises `s` is null or live.
+    if refuse_reentry(s) {
+        return err;
+    }
+    // SAFETY: the caller promises `s` is null or live; no call on it is
+    // running on this thread (checked above).
     match unsafe { try_ref(s) } {
         Some(s) => f(s),
         None => {
@@ -68,6 +93,19 @@ pub(crate) unsafe fn with_ssl_ref<R>(s: *const SSL, err: R, f: impl FnOnce(&SSL)
             err
         }
     }
+}
+
+/// A call on the connection from inside one of its own callbacks would
+/// alias the `&mut SSL` of the running call: refused loudly.
+fn refuse_reentry(s: *const SSL) -> bool {
+    let busy = crate::callbacks::is_busy(s);
+    if busy {
+        push_unsupported(
+            "callback",
+            "calls on the SSL from inside its own callback".into(),
+        );
+    }
+    busy
 }
 
 fn same(a: &Option<Arc<BIO>>, p: *mut BIO) -> bool {
@@ -78,6 +116,78 @@ fn same(a: &Option<Arc<BIO>>, p: *mut BIO) -> bool {
 }
 
 impl SSL {
+    /// Applies a per-connection setting and, before the handshake, keeps
+    /// it for [`set_proto_bound`](Self::set_proto_bound).
+    pub(crate) fn apply(&mut self, op: impl Fn(&mut Ssl) + 'static) {
+        op(&mut self.ssl);
+        if !self.started {
+            self.replay.push(Box::new(op));
+        }
+    }
+
+    /// As [`apply`](Self::apply) for a setting that can fail; kept only
+    /// when it succeeded.
+    pub(crate) fn try_apply(
+        &mut self,
+        op: impl Fn(&mut Ssl) -> Result<(), Error> + 'static,
+    ) -> Result<(), Error> {
+        op(&mut self.ssl)?;
+        if !self.started {
+            self.replay.push(Box::new(move |s| {
+                // It succeeded once with the same input.
+                let _ = op(s);
+            }));
+        }
+        Ok(())
+    }
+
+    /// Marks the handshake as (possibly) started: the version bounds are
+    /// fixed from now on.
+    pub(crate) fn begin(&mut self) -> &mut Ssl {
+        if !self.started {
+            self.started = true;
+            self.replay = Vec::new();
+        }
+        &mut self.ssl
+    }
+
+    /// `SSL_set_min/max_proto_version`. The facade fixes the versions when
+    /// a connection is made, so before the handshake a new facade `Ssl` is
+    /// made from the context's settings with these bounds, and this
+    /// connection's own settings and BIOs are applied to it again.
+    fn set_proto_bound(&mut self, larg: c_long, is_min: bool) -> Result<c_long, Error> {
+        if self.started {
+            return Err(Error::NotSupported(
+                "changing a connection's protocol versions after its handshake started",
+            ));
+        }
+        let v = crate::ctx::proto_bound(larg, is_min)?;
+        let (min, max) = if is_min { (v, self.max) } else { (self.min, v) };
+        let ctx = lock(&self.ctx.settings).fresh_context(min, max)?;
+        let mut ssl = Ssl::new(&ctx);
+        for op in &self.replay {
+            op(&mut ssl);
+        }
+        drain(&mut self.ssl);
+        self.ssl = ssl;
+        (self.min, self.max) = (min, max);
+        self.install_bios();
+        Ok(1)
+    }
+
+    /// Follows a renegotiation this side asked for until the facade has
+    /// run it to its end, for `SSL_renegotiate_pending`: OpenSSL reports
+    /// it pending from the request on, the facade only while the new
+    /// handshake runs. It always spans several calls (it needs the peer's
+    /// answers), so "seen running, now not" is its end.
+    fn track_renegotiation(&mut self) {
+        let running = self.ssl.renegotiate_pending();
+        self.reneg_requested = match self.reneg_requested {
+            Some(seen) if running || !seen => Some(seen || running),
+            _ => None,
+        };
+    }
+
     /// Gives the facade the BIOs now held.
     fn install_bios(&mut self) {
         match (&self.rbio, &self.wbio) {
@@ -143,9 +253,9 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             crate::errors::push_null("ctx");
             return std::ptr::null_mut();
         };
-        let (built, verify_mode) = {
+        let (built, verify_mode, (min, max)) = {
             let mut s = lock(&ctx.settings);
-            (s.context(), s.verify_mode)
+            (s.context(), s.verify_mode, s.bounds())
         };
         match built {
             Ok(c) => box_into_raw(SSL {
@@ -156,6 +266,11 @@ pub unsafe extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 fd: -1,
                 verify_mode,
                 servername: None,
+                min,
+                max,
+                started: false,
+                replay: Vec::new(),
+                reneg_requested: None,
             }),
             Err(e) => {
                 push_error("SSL_new", &e);
@@ -284,7 +399,7 @@ pub unsafe extern "C" fn SSL_get_fd(s: *const SSL) -> c_int {
 pub unsafe extern "C" fn SSL_set_connect_state(s: *mut SSL) {
     // SAFETY: `s` null or live.
     ffi_boundary!((), {
-        unsafe { with_ssl(s, (), |s| s.ssl.set_connect_state()) }
+        unsafe { with_ssl(s, (), |s| s.apply(Ssl::set_connect_state)) }
     })
 }
 
@@ -296,7 +411,7 @@ pub unsafe extern "C" fn SSL_set_connect_state(s: *mut SSL) {
 pub unsafe extern "C" fn SSL_set_accept_state(s: *mut SSL) {
     // SAFETY: `s` null or live.
     ffi_boundary!((), {
-        unsafe { with_ssl(s, (), |s| s.ssl.set_accept_state()) }
+        unsafe { with_ssl(s, (), |s| s.apply(Ssl::set_accept_state)) }
     })
 }
 
@@ -308,7 +423,7 @@ pub unsafe extern "C" fn SSL_set_accept_state(s: *mut SSL) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn SSL_connect(s: *mut SSL) -> c_int {
     // SAFETY: `s` null or live.
-    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.ssl.connect()) } })
+    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.begin().connect()) } })
 }
 
 /// `int SSL_accept(SSL *s)`.
@@ -318,7 +433,7 @@ pub unsafe extern "C" fn SSL_connect(s: *mut SSL) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn SSL_accept(s: *mut SSL) -> c_int {
     // SAFETY: `s` null or live.
-    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.ssl.accept()) } })
+    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.begin().accept()) } })
 }
 
 /// `int SSL_do_handshake(SSL *s)`.
@@ -328,7 +443,9 @@ pub unsafe extern "C" fn SSL_accept(s: *mut SSL) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn SSL_do_handshake(s: *mut SSL) -> c_int {
     // SAFETY: `s` null or live.
-    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.ssl.do_handshake()) } })
+    ffi_boundary!(-1, {
+        unsafe { with_ssl(s, -1, |s| s.begin().do_handshake()) }
+    })
 }
 
 /// A mutable byte slice from C arguments (empty for a zero length).
@@ -365,7 +482,7 @@ pub unsafe extern "C" fn SSL_read(s: *mut SSL, buf: *mut c_void, num: c_int) -> 
         check_null!(-1, buf);
         let n = usize::try_from(num).unwrap_or(0);
         // SAFETY: pointers as promised by the caller.
-        unsafe { with_ssl(s, -1, |s| s.ssl.read(out_slice(buf, n))) }
+        unsafe { with_ssl(s, -1, |s| s.begin().read(out_slice(buf, n))) }
     })
 }
 
@@ -379,7 +496,7 @@ pub unsafe extern "C" fn SSL_peek(s: *mut SSL, buf: *mut c_void, num: c_int) -> 
         check_null!(-1, buf);
         let n = usize::try_from(num).unwrap_or(0);
         // SAFETY: pointers as promised by the caller.
-        unsafe { with_ssl(s, -1, |s| s.ssl.peek(out_slice(buf, n))) }
+        unsafe { with_ssl(s, -1, |s| s.begin().peek(out_slice(buf, n))) }
     })
 }
 
@@ -411,7 +528,7 @@ pub unsafe extern "C" fn SSL_read_ex(
         check_null!(0, buf);
         // SAFETY: pointers as promised by the caller.
         unsafe {
-            with_ssl(s, 0, |s| match s.ssl.try_read(out_slice(buf, num)) {
+            with_ssl(s, 0, |s| match s.begin().try_read(out_slice(buf, num)) {
                 Ok(n) => {
                     put(readbytes, n);
                     1
@@ -440,7 +557,7 @@ pub unsafe extern "C" fn SSL_peek_ex(
         check_null!(0, buf);
         // SAFETY: pointers as promised by the caller.
         unsafe {
-            with_ssl(s, 0, |s| match s.ssl.try_peek(out_slice(buf, num)) {
+            with_ssl(s, 0, |s| match s.begin().try_peek(out_slice(buf, num)) {
                 Ok(n) => {
                     put(readbytes, n);
                     1
@@ -467,9 +584,9 @@ pub unsafe extern "C" fn SSL_write(s: *mut SSL, buf: *const c_void, num: c_int) 
         // SAFETY: pointers as promised by the caller.
         unsafe {
             with_ssl(s, -1, |s| match usize::try_from(num) {
-                Ok(n) => s.ssl.write(in_slice(buf, n)),
+                Ok(n) => s.begin().write(in_slice(buf, n)),
                 Err(_) => {
-                    s.ssl.write(&[]);
+                    s.begin().write(&[]);
                     -1
                 }
             })
@@ -493,7 +610,7 @@ pub unsafe extern "C" fn SSL_write_ex(
         check_null!(0, buf);
         // SAFETY: pointers as promised by the caller.
         unsafe {
-            with_ssl(s, 0, |s| match s.ssl.try_write(in_slice(buf, num)) {
+            with_ssl(s, 0, |s| match s.begin().try_write(in_slice(buf, num)) {
                 Ok(n) => {
                     put(written, n);
                     1
@@ -543,7 +660,7 @@ pub unsafe extern "C" fn SSL_has_pending(s: *const SSL) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
     // SAFETY: `s` null or live.
-    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.ssl.shutdown()) } })
+    ffi_boundary!(-1, { unsafe { with_ssl(s, -1, |s| s.begin().shutdown()) } })
 }
 
 /// `int SSL_get_shutdown(const SSL *s)`: `SSL_SENT_SHUTDOWN` |
@@ -633,7 +750,7 @@ pub unsafe extern "C" fn SSL_key_update(s: *mut SSL, updatetype: c_int) -> c_int
                         return 0;
                     }
                 };
-                c_int::from(s.ssl.key_update(request).is_ok())
+                c_int::from(s.begin().key_update(request).is_ok())
             })
         }
     })
@@ -652,10 +769,10 @@ pub unsafe extern "C" fn SSL_set_verify(s: *mut SSL, mode: c_int, cb: Option<Ver
                 let m = VerifyMode::from_bits(mode as u32);
                 s.verify_mode = mode;
                 match cb {
-                    Some(cb) => s
-                        .ssl
-                        .set_verify_callback(m, move |ok, ctx| X509_STORE_CTX::call(cb, ok, ctx)),
-                    None => s.ssl.set_verify(m),
+                    Some(cb) => s.apply(move |ssl| {
+                        ssl.set_verify_callback(m, move |ok, ctx| X509_STORE_CTX::call(cb, ok, ctx))
+                    }),
+                    None => s.apply(move |ssl| ssl.set_verify(m)),
                 }
             })
         }
@@ -683,7 +800,10 @@ pub unsafe extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> 
         // SAFETY: `s` null or live; `hostname` null or a C string.
         unsafe {
             with_ssl(s, 0, |s| match c_str(hostname) {
-                Some(h) => match s.ssl.set1_host(h) {
+                Some(h) => match s.try_apply({
+                    let h = h.to_owned();
+                    move |ssl| ssl.set1_host(&h)
+                }) {
                     Ok(()) => 1,
                     Err(e) => {
                         push_error("SSL_set1_host", &e);
@@ -710,7 +830,8 @@ pub unsafe extern "C" fn SSL_set_alpn_protos(s: *mut SSL, protos: *const u8, len
         // SAFETY: `s` null or live; `protos` spans `len` bytes.
         unsafe {
             with_ssl(s, 1, |s| {
-                match s.ssl.set_alpn_protos(crate::ctx::alpn_arg(protos, len)) {
+                let wire = crate::ctx::alpn_arg(protos, len).to_vec();
+                match s.try_apply(move |ssl| ssl.set_alpn_protos(&wire)) {
                     Ok(()) => 0,
                     Err(e) => {
                         push_error("SSL_set_alpn_protos", &e);
@@ -731,13 +852,14 @@ fn set_hostname(s: &mut SSL, larg: c_long, parg: *mut c_void) -> Result<c_long, 
     // SAFETY: the macro passes the host name as a C string.
     let name = unsafe { c_str(parg.cast::<c_char>()) }
         .ok_or(ApiMisuse::BadArgument("host name is NULL or not UTF-8"))?;
-    s.ssl.set_hostname(name)?;
+    let name = name.to_owned();
+    s.try_apply(move |ssl| ssl.set_hostname(&name))?;
     Ok(1)
 }
 
 /// `long SSL_ctrl(SSL *s, int cmd, long larg, void *parg)`: the commands
-/// behind `SSL_set_mode`, `SSL_clear_mode`, `SSL_get_mode` and
-/// `SSL_set_tlsext_host_name`. Others return 0 with "not supported".
+/// behind `SSL_set_mode`, `SSL_clear_mode`, `SSL_get_mode`,
+/// `SSL_set_tlsext_host_name` and `SSL_set/get_min/max_proto_version`. Others return 0 with "not supported".
 ///
 /// # Safety
 /// `s` null or live; `parg` as the command requires.
@@ -753,13 +875,25 @@ pub unsafe extern "C" fn SSL_ctrl(
         unsafe {
             with_ssl(s, 0, |s| {
                 let r = match cmd {
-                    SSL_CTRL_MODE => Ok(c_long::from(
-                        s.ssl.set_mode(Mode::from_bits(larg as u32)).bits(),
-                    )),
-                    SSL_CTRL_CLEAR_MODE => Ok(c_long::from(
-                        s.ssl.clear_mode(Mode::from_bits(larg as u32)).bits(),
-                    )),
+                    SSL_CTRL_MODE => {
+                        let m = Mode::from_bits(larg as u32);
+                        s.apply(move |ssl| {
+                            ssl.set_mode(m);
+                        });
+                        Ok(c_long::from(s.ssl.mode().bits()))
+                    }
+                    SSL_CTRL_CLEAR_MODE => {
+                        let m = Mode::from_bits(larg as u32);
+                        s.apply(move |ssl| {
+                            ssl.clear_mode(m);
+                        });
+                        Ok(c_long::from(s.ssl.mode().bits()))
+                    }
                     SSL_CTRL_SET_TLSEXT_HOSTNAME => set_hostname(s, larg, parg),
+                    SSL_CTRL_SET_MIN_PROTO_VERSION => s.set_proto_bound(larg, true),
+                    SSL_CTRL_SET_MAX_PROTO_VERSION => s.set_proto_bound(larg, false),
+                    SSL_CTRL_GET_MIN_PROTO_VERSION => Ok(s.min.map_or(0, crate::ctx::version_of)),
+                    SSL_CTRL_GET_MAX_PROTO_VERSION => Ok(s.max.map_or(0, crate::ctx::version_of)),
                     _ => {
                         push_unsupported("SSL_ctrl", format!("SSL_ctrl command {cmd}"));
                         return 0;
@@ -769,6 +903,48 @@ pub unsafe extern "C" fn SSL_ctrl(
                     push_error("SSL_ctrl", &e);
                     0
                 })
+            })
+        }
+    })
+}
+
+/// `int SSL_renegotiate(SSL *s)`: starts a TLS 1.2 renegotiation (RFC 5746
+/// secure renegotiation): a client queues a new ClientHello, a server a
+/// HelloRequest. It goes out with the next `SSL_do_handshake`,
+/// `SSL_read` or `SSL_write`, and the handshake runs inside those calls.
+/// 0 (with the reason queued, the connection unharmed) on TLS 1.3, before
+/// or during a handshake, and under `SSL_OP_NO_RENEGOTIATION`.
+///
+/// # Safety
+/// `s` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_renegotiate(s: *mut SSL) -> c_int {
+    // SAFETY: `s` null or live.
+    ffi_boundary!(0, {
+        unsafe {
+            with_ssl(s, 0, |s| match s.begin().renegotiate() {
+                Ok(()) => {
+                    s.reneg_requested = Some(false);
+                    1
+                }
+                Err(_) => 0,
+            })
+        }
+    })
+}
+
+/// `int SSL_renegotiate_pending(const SSL *s)`: 1 while a renegotiation
+/// started (by either side) has not finished.
+///
+/// # Safety
+/// `s` null or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SSL_renegotiate_pending(s: *const SSL) -> c_int {
+    // SAFETY: `s` null or live.
+    ffi_boundary!(0, {
+        unsafe {
+            with_ssl_ref(s, 0, |s| {
+                c_int::from(s.reneg_requested.is_some() || s.ssl.renegotiate_pending())
             })
         }
     })

@@ -3,7 +3,8 @@
 //! libssl, run against `openssl s_server` / `s_client` and each other:
 //! (a) the SSL_connect page's non-blocking select() client, (b) two SSL
 //! over BIO pairs pumped by hand, (c) a blocking server for s_client,
-//! (d) the same output from both builds, (e) no valgrind error.
+//! (d) the same output from both builds, (e) no valgrind error; and
+//! (f) TLS 1.2 renegotiation started by either side over BIO pairs.
 
 mod common;
 
@@ -50,11 +51,11 @@ fn ca(cn: &str) -> (String, Issuer<'static, KeyPair>) {
     (cert.pem(), Issuer::new(p, key))
 }
 
-/// Test certificates (made now, never checked in) and the six binaries.
+/// Test certificates (made now, never checked in) and the binaries.
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let dir = lib_dir().join("capi-c-tests");
+        let dir = lib_dir().with_file_name("capi-c-tests");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("build dir");
         let (ca_pem, issuer) = ca("ferrotls test CA");
@@ -77,7 +78,7 @@ fn fixture() -> &'static Fixture {
             std::fs::write(dir.join(name), pem).expect("write pem");
         }
         let f = Fixture { dir };
-        for prog in ["nb_client", "bio_pair", "server"] {
+        for prog in ["nb_client", "bio_pair", "server", "renegotiate"] {
             for lib in [Lib::Ferrotls, Lib::System] {
                 compile(&f, prog, lib);
             }
@@ -252,6 +253,20 @@ fn run_bio_pair(lib: Lib, valgrind: bool) -> String {
     out
 }
 
+/// (f): the renegotiation program on its own.
+fn run_renegotiate(lib: Lib, valgrind: bool) -> String {
+    let f = fixture();
+    let child = command(&f.exe("renegotiate", lib), valgrind)
+        .args([f.file("ca.pem"), f.file("server.pem"), f.file("server.key")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn renegotiate");
+    let (status, out, err) = finish(child, 120);
+    assert_success("renegotiate", status, &out, &err);
+    out
+}
+
 /// (c): the server, then `openssl s_client` sending "ping".
 fn run_server(lib: Lib, valgrind: bool) -> String {
     let f = fixture();
@@ -339,11 +354,13 @@ fn b_bio_pair_pumped_by_hand() {
         "write 0: ret=0\n",
         "shutdown: server read=0 error=6\n",
         "shutdown: client second=1 state=3\n",
-        "session: got=1\n",
+        "session: got=1 version=0x304 resumable=1\n",
         "session: set=1\n",
-        "resumed: ok=1\n",
+        "resumed: ok=1 client reused=1 server reused=1\n",
         "untrusted: ok=0 client=-1 error=1 verify=20 lib=20 reason=134\n",
         "untrusted: drained queue error=5\n",
+        // The client's alert is protected, so the server sees unknown_ca.
+        "untrusted: server=-1 error=1 lib=20 reason=1048\n",
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
@@ -379,12 +396,38 @@ fn c_blocking_server_accepts_s_client() {
 }
 
 #[test]
+fn f_s11_tls12_renegotiation_by_either_side() {
+    let out = run_renegotiate(Lib::Ferrotls, false);
+    assert_eq!(
+        out,
+        "tls12: set max=1 max=0x303 ctx max=0\n\
+         tls12: handshake=1 version=TLSv1.2 verify=0\n\
+         before: write=3 read=3 one\n\
+         client reneg: start=1 pending=1\n\
+         client reneg: handshake=1 server read wants=1 pending=0/0 version=TLSv1.2\n\
+         after client reneg: write=3 read=3 two\n\
+         after client reneg: write=5 read=5 three\n\
+         server reneg: start=1 pending=1\n\
+         server reneg: ok=1 idle reads=1 pending=0/0 version=TLSv1.2\n\
+         after server reneg: write=4 read=4 four\n\
+         after server reneg: write=4 read=4 five\n\
+         tls13: alpn=http/1.1 sni cb=localhost/arg keylog=1\n\
+         tls13: handshake=1 version=TLSv1.3 renegotiate=0 pending=0\n\
+         tls13 after refusal: write=3 read=3 six\n\
+         no reneg: option set=1\n\
+         no reneg: handshake=1 version=TLSv1.2 renegotiate=0 pending=0\n\
+         no reneg after refusal: write=5 read=5 seven\n"
+    );
+}
+
+#[test]
 fn d_differential_system_libssl_and_ferrotls() {
     type Run = fn(Lib, bool) -> String;
-    let runs: [(&str, Run); 3] = [
+    let runs: [(&str, Run); 4] = [
         ("nb_client", run_nb_client),
         ("bio_pair", run_bio_pair),
         ("server", run_server),
+        ("renegotiate", run_renegotiate),
     ];
     for (name, run) in runs {
         let system = run(Lib::System, false);
@@ -396,7 +439,7 @@ fn d_differential_system_libssl_and_ferrotls() {
 #[test]
 fn e_valgrind_clean() {
     type Run = fn(Lib, bool) -> String;
-    let runs: [Run; 3] = [run_nb_client, run_bio_pair, run_server];
+    let runs: [Run; 4] = [run_nb_client, run_bio_pair, run_server, run_renegotiate];
     for run in runs {
         // Exit status 99 (a valgrind error) fails inside `run`.
         run(Lib::Ferrotls, true);

@@ -56,9 +56,12 @@ extern "C" {
 # define SSL_OP_NO_TLSv1_2 0x08000000UL
 # define SSL_OP_NO_TLSv1_1 0x10000000UL
 # define SSL_OP_NO_TLSv1_3 0x20000000UL
+# define SSL_OP_NO_RENEGOTIATION 0x40000000UL
 
 /* ctrl commands */
 # define SSL_CTRL_MODE 33
+# define SSL_CTRL_SET_TLSEXT_SERVERNAME_CB 53
+# define SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG 54
 # define SSL_CTRL_SET_TLSEXT_HOSTNAME 55
 # define SSL_CTRL_CLEAR_MODE 78
 # define SSL_CTRL_SET_MIN_PROTO_VERSION 123
@@ -66,6 +69,18 @@ extern "C" {
 # define SSL_CTRL_GET_MIN_PROTO_VERSION 130
 # define SSL_CTRL_GET_MAX_PROTO_VERSION 131
 # define TLSEXT_NAMETYPE_host_name 0
+
+/* servername and ALPN select callback results */
+# define SSL_TLSEXT_ERR_OK 0
+# define SSL_TLSEXT_ERR_ALERT_WARNING 1
+# define SSL_TLSEXT_ERR_ALERT_FATAL 2
+# define SSL_TLSEXT_ERR_NOACK 3
+
+/* alerts a servername callback may set in *al */
+# define SSL_AD_HANDSHAKE_FAILURE 40
+# define SSL_AD_INTERNAL_ERROR 80
+# define SSL_AD_UNRECOGNIZED_NAME 112
+# define SSL_AD_NO_APPLICATION_PROTOCOL 120
 
 /* protocol versions (below TLS 1.2: accepted as a minimum only) */
 # define SSL3_VERSION 0x0300
@@ -111,6 +126,8 @@ extern "C" {
 # define SSL_R_TLSV1_ALERT_UNKNOWN_CA 1048
 
 typedef int (*SSL_verify_cb)(int preverify_ok, X509_STORE_CTX *x509_ctx);
+typedef int (*SSL_CTX_alpn_select_cb_func)(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in, unsigned int inlen, void *arg);
+typedef void (*SSL_CTX_keylog_cb_func)(const SSL *ssl, const char *line);
 
 /* library init */
 int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
@@ -143,6 +160,19 @@ void SSL_CTX_set_verify_depth(SSL_CTX *ctx, int depth);
 int SSL_CTX_set_alpn_protos(SSL_CTX *ctx, const unsigned char *protos, unsigned int protos_len);
 int SSL_CTX_set_ciphersuites(SSL_CTX *ctx, const char *str);
 int SSL_CTX_set_cipher_list(SSL_CTX *ctx, const char *str);
+int SSL_CTX_set_num_tickets(SSL_CTX *ctx, size_t num_tickets);
+size_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx);
+
+/*
+ * Callbacks. The SSL * they receive is busy: calling SSL functions on it
+ * from inside the callback fails ("not supported"), except
+ * SSL_get_servername inside the servername callback.
+ */
+long SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void));
+void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, void *arg);
+void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
+# define SSL_CTX_set_tlsext_servername_callback(ctx, cb) SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, (void (*)(void))cb)
+# define SSL_CTX_set_tlsext_servername_arg(ctx, arg) SSL_CTX_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG, 0, arg)
 
 # define SSL_CTX_set_mode(ctx, op) SSL_CTX_ctrl((ctx), SSL_CTRL_MODE, (op), NULL)
 # define SSL_CTX_clear_mode(ctx, op) SSL_CTX_ctrl((ctx), SSL_CTRL_CLEAR_MODE, (op), NULL)
@@ -180,6 +210,8 @@ int SSL_get_shutdown(const SSL *ssl);
 int SSL_get_error(const SSL *s, int ret_code);
 int SSL_want(const SSL *s);
 int SSL_key_update(SSL *s, int updatetype);
+int SSL_renegotiate(SSL *s);
+int SSL_renegotiate_pending(const SSL *s);
 void SSL_set_verify(SSL *s, int mode, SSL_verify_cb callback);
 int SSL_get_verify_mode(const SSL *s);
 int SSL_set1_host(SSL *s, const char *hostname);
@@ -191,6 +223,10 @@ int SSL_is_server(const SSL *s);
 # define SSL_clear_mode(ssl, op) SSL_ctrl((ssl), SSL_CTRL_CLEAR_MODE, (op), NULL)
 # define SSL_get_mode(ssl) SSL_ctrl((ssl), SSL_CTRL_MODE, 0, NULL)
 # define SSL_set_tlsext_host_name(s, name) SSL_ctrl(s, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)name)
+# define SSL_set_min_proto_version(s, version) SSL_ctrl(s, SSL_CTRL_SET_MIN_PROTO_VERSION, version, NULL)
+# define SSL_set_max_proto_version(s, version) SSL_ctrl(s, SSL_CTRL_SET_MAX_PROTO_VERSION, version, NULL)
+# define SSL_get_min_proto_version(s) SSL_ctrl(s, SSL_CTRL_GET_MIN_PROTO_VERSION, 0, NULL)
+# define SSL_get_max_proto_version(s) SSL_ctrl(s, SSL_CTRL_GET_MAX_PROTO_VERSION, 0, NULL)
 # define SSL_want_nothing(s) (SSL_want(s) == SSL_NOTHING)
 # define SSL_want_read(s) (SSL_want(s) == SSL_READING)
 # define SSL_want_write(s) (SSL_want(s) == SSL_WRITING)
@@ -213,6 +249,8 @@ SSL_SESSION *SSL_get1_session(SSL *ssl);
 int SSL_set_session(SSL *to, SSL_SESSION *session);
 int SSL_SESSION_up_ref(SSL_SESSION *ses);
 void SSL_SESSION_free(SSL_SESSION *ses);
+int SSL_SESSION_get_protocol_version(const SSL_SESSION *s);
+int SSL_SESSION_is_resumable(const SSL_SESSION *s);
 
 # define SSL_get_peer_certificate SSL_get1_peer_certificate
 # define SSL_get_cipher(s) SSL_CIPHER_get_name(SSL_get_current_cipher(s))

@@ -169,7 +169,8 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     ERR_clear_error();
 
     SSL_SESSION *sess = SSL_get1_session(p.c);
-    printf("session: got=%d\n", sess != NULL);
+    printf("session: got=%d version=%#x resumable=%d\n", sess != NULL,
+           SSL_SESSION_get_protocol_version(sess), SSL_SESSION_is_resumable(sess));
 
     r = SSL_shutdown(p.c);
     printf("shutdown: client first=%d state=%d\n", r, SSL_get_shutdown(p.c));
@@ -185,13 +186,12 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
 
     /* Resumption with the ticket the client received. */
     make_pair(&p, cctx, sctx);
+    SSL_set_tlsext_host_name(p.c, "localhost");
     printf("session: set=%d\n", SSL_set_session(p.c, sess));
     SSL_SESSION_free(sess);
     ok = handshake(&p, &cr, &sr);
-    printf("resumed: ok=%d\n", ok);
-    /* Whether the server resumed depends on its ticket support. */
-    fprintf(stderr, "resumed: client reused=%d server reused=%d\n", SSL_session_reused(p.c),
-            SSL_session_reused(p.s));
+    printf("resumed: ok=%d client reused=%d server reused=%d\n", ok, SSL_session_reused(p.c),
+           SSL_session_reused(p.s));
     free_pair(&p);
 }
 
@@ -212,7 +212,10 @@ static void untrusted_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     /* The server fails once it reads the client's alert. */
     pump(p.cnet, p.snet);
     sr = SSL_do_handshake(p.s);
-    printf("untrusted: server=%d error=%d\n", sr, SSL_get_error(p.s, sr));
+    int serr = SSL_get_error(p.s, sr);
+    e = ERR_get_error();
+    printf("untrusted: server=%d error=%d lib=%d reason=%d\n", sr, serr, ERR_GET_LIB(e),
+           ERR_GET_REASON(e));
     ERR_clear_error();
     free_pair(&p);
 }

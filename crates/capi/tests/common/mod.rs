@@ -5,15 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `target/<profile>`: the directory holding this test binary's `deps/`,
-/// where cargo also puts `libferrotls_ssl.so` and `libferrotls_ssl.a`.
+/// `target/<profile>/deps`: the directory of this test binary, where
+/// cargo writes the `libferrotls_ssl.so` and `libferrotls_ssl.a` of this
+/// very build (`cargo test` does not copy them up to `target/<profile>`,
+/// and a copy there may be stale).
 pub fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>")
-        .to_path_buf();
+    let dir = exe.parent().expect("target/<profile>/deps").to_path_buf();
     let so = dir.join("libferrotls_ssl.so");
     assert!(
         so.exists(),
