@@ -41,6 +41,8 @@ c_consts! {
     SSL_FILETYPE_PEM: c_int = 1;
     SSL_FILETYPE_ASN1: c_int = 2;
     // options we honour (see ctx.rs)
+    SSL_OP_ALLOW_CLIENT_RENEGOTIATION: u64 = 1 << 8;
+    SSL_OP_NO_TICKET: u64 = 1 << 14;
     SSL_OP_NO_COMPRESSION: u64 = 1 << 17;
     SSL_OP_NO_SSLv3: u64 = 1 << 25;
     SSL_OP_NO_TLSv1: u64 = 1 << 26;

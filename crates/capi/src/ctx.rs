@@ -53,8 +53,11 @@ pub extern "C" fn TLS_server_method() -> *const SSL_METHOD {
 /// TLS 1.1, no compression): accepted and reported back.
 const OP_ALWAYS: u64 =
     SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | SSL_OP_NO_COMPRESSION;
+/// Options the facade implements, with OpenSSL's bit values.
+const OP_FACADE: u64 =
+    SSL_OP_NO_RENEGOTIATION | SSL_OP_ALLOW_CLIENT_RENEGOTIATION | SSL_OP_NO_TICKET;
 /// Every option bit `SSL_CTX_set_options` accepts.
-const OP_KNOWN: u64 = OP_ALWAYS | SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3 | SSL_OP_NO_RENEGOTIATION;
+const OP_KNOWN: u64 = OP_ALWAYS | SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3 | OP_FACADE;
 
 /// The settings of one `SSL_CTX`, replayed into a facade builder.
 pub(crate) struct Settings {
@@ -205,9 +208,8 @@ impl Settings {
         if let Some(s) = &self.cipher_list {
             b.set_cipher_list(s)?;
         }
-        if self.options & SSL_OP_NO_RENEGOTIATION != 0 {
-            b.set_options(SslOptions::NO_RENEGOTIATION);
-        }
+        // The facade's `SslOptions` use OpenSSL's bits, all below 2^32.
+        b.set_options(SslOptions::from_bits((self.options & OP_FACADE) as u32));
         if let Some(n) = self.num_tickets {
             b.set_num_tickets(n);
         }

@@ -50,6 +50,8 @@ extern "C" {
 # define SSL_FILETYPE_ASN1 2
 
 /* options: the versions below TLS 1.2 and compression are never used */
+# define SSL_OP_ALLOW_CLIENT_RENEGOTIATION 0x00000100UL
+# define SSL_OP_NO_TICKET 0x00004000UL
 # define SSL_OP_NO_COMPRESSION 0x00020000UL
 # define SSL_OP_NO_SSLv3 0x02000000UL
 # define SSL_OP_NO_TLSv1 0x04000000UL
