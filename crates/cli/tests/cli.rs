@@ -218,3 +218,68 @@ fn a_failed_connection_exits_1() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn s_server_www_answers_get_with_a_status_page() {
+    let dir = std::env::temp_dir().join(format!("ferrotls-cli-www-{}", std::process::id()));
+    let (ca, cert, key) = pki(&dir);
+    let port = free_port();
+    let mut server = Guard(
+        Command::new(BIN)
+            .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-www"])
+            .args(["-alpn", "http/1.1"])
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server"),
+    );
+    let server_out = lines(server.0.stdout.take().expect("stdout"));
+    let mut seen_server = Vec::new();
+    assert!(
+        wait_line(&server_out, "ACCEPT", &mut seen_server),
+        "{seen_server:?}"
+    );
+    let mut client = Guard(
+        Command::new(BIN)
+            .args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+            .args([
+                "-servername",
+                "localhost",
+                "-alpn",
+                "h2,http/1.1",
+                "-ign_eof",
+            ])
+            .arg("-CAfile")
+            .arg(&ca)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("client"),
+    );
+    let out = lines(client.0.stdout.take().expect("stdout"));
+    let mut stdin = client.0.stdin.take().expect("stdin");
+    stdin.write_all(b"GET / HTTP/1.0\r\n\r\n").expect("write");
+    drop(stdin);
+    let mut seen = Vec::new();
+    assert!(
+        wait_line(&out, "ALPN protocol: http/1.1", &mut seen),
+        "{seen:?}"
+    );
+    assert!(wait_line(&out, "HTTP/1.0 200 ok", &mut seen), "{seen:?}");
+    assert!(
+        wait_line(&out, "Hostname in TLS extension: \"localhost\"", &mut seen),
+        "{seen:?}"
+    );
+    // The server closes with close_notify after the page; -ign_eof kept
+    // the client reading until then.
+    assert!(wait_line(&out, "closed", &mut seen), "{seen:?}");
+    let status = client.0.wait().expect("wait");
+    assert!(status.success(), "{status} {seen:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
