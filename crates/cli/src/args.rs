@@ -100,8 +100,8 @@ pub struct Options {
     pub verify_client: Option<bool>,
     /// `-servername_fatal`.
     pub servername_fatal: bool,
-    /// `-no_ticket`: no RFC 5077 tickets in TLS 1.2 (ferrotls issues none);
-    /// TLS 1.3 tickets are still sent, as OpenSSL does.
+    /// `-no_ticket`: `SSL_OP_NO_TICKET` (TLS 1.2 resumes by session ID
+    /// only; a TLS 1.3 server sends no tickets).
     pub no_ticket: bool,
     /// `-num_tickets N`: TLS 1.3 tickets after a full handshake.
     pub num_tickets: Option<usize>,
@@ -113,9 +113,8 @@ pub struct Options {
     pub reconnect: bool,
     /// `-keylogfile FILE`: NSS key log.
     pub keylogfile: Option<PathBuf>,
-    /// `-client_renegotiation`: let clients renegotiate (ferrotls servers
-    /// allow it by default, rate-limited; the flag is accepted for
-    /// scripts written for OpenSSL, where it is off by default).
+    /// `-client_renegotiation`: `SSL_OP_ALLOW_CLIENT_RENEGOTIATION` (off by
+    /// default, as in OpenSSL 3).
     pub client_renegotiation: bool,
 }
 
@@ -232,13 +231,6 @@ pub fn parse(mode: Mode, args: &[String]) -> Result<Options, CliError> {
                 o.verify_client = Some(name == "Verify");
             }
             "servername_fatal" => o.servername_fatal = true,
-            // A client asks for session-ID resumption this way, which the
-            // library does not have for TLS 1.2 yet.
-            "no_ticket" if mode == Mode::Client => {
-                return Err(CliError::NotSupported(
-                    "TLS 1.2 session-ID resumption (-no_ticket)".into(),
-                ));
-            }
             "no_ticket" => o.no_ticket = true,
             "num_tickets" => {
                 o.num_tickets = Some(v.parse().map_err(|_| {
@@ -250,13 +242,10 @@ pub fn parse(mode: Mode, args: &[String]) -> Result<Options, CliError> {
             "reconnect" => o.reconnect = true,
             "keylogfile" => o.keylogfile = Some(v.into()),
             "client_renegotiation" => o.client_renegotiation = true,
-            "context" => {
-                // A session ID context only matters to TLS 1.2 session-ID
-                // resumption, which the library does not have yet.
-                return Err(CliError::NotSupported(
-                    "TLS 1.2 session-ID resumption (-context)".into(),
-                ));
-            }
+            // The session ID context partitions a cache shared by several
+            // applications; s_server's cache belongs to its one context,
+            // so the value has nothing to select.
+            "context" => {}
             "tls1" | "tls1_1" | "ssl3" => {
                 return Err(CliError::NotSupported(format!(
                     "-{name}: versions below TLS 1.2 are never negotiated"
@@ -264,16 +253,6 @@ pub fn parse(mode: Mode, args: &[String]) -> Result<Options, CliError> {
             }
             _ => return Err(CliError::Usage(format!("unhandled option `{arg}`"))),
         }
-    }
-    // The library resumes TLS 1.3 sessions only; a TLS 1.2 server asked
-    // for tickets would silently run full handshakes.
-    if mode == Mode::Server
-        && o.version == Some(SslVersion::Tls12)
-        && o.num_tickets.is_some_and(|n| n > 0)
-    {
-        return Err(CliError::NotSupported(
-            "TLS 1.2 session tickets (-num_tickets with -tls1_2)".into(),
-        ));
     }
     match mode {
         Mode::Client if o.connect.is_none() => {
@@ -326,23 +305,33 @@ mod tests {
 
     #[test]
     fn unsupported_features_fail_loudly_with_exit_3() {
-        let e = parse(Mode::Server, &words("-cert c -context x")).unwrap_err();
-        assert_eq!(
-            e,
-            CliError::NotSupported("TLS 1.2 session-ID resumption (-context)".into())
-        );
+        let e = parse(Mode::Client, &words("-connect h:1 -tls1_1")).unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert_eq!(
             e.to_string(),
-            "not supported: TLS 1.2 session-ID resumption (-context)"
+            "not supported: -tls1_1: versions below TLS 1.2 are never negotiated"
         );
-        let e = parse(Mode::Server, &words("-cert c -tls1_2 -num_tickets 2")).unwrap_err();
+        let e = parse(Mode::Server, &words("-cert c -ssl3")).unwrap_err();
         assert_eq!(e.exit_code(), 3);
-        let o = parse(Mode::Server, &words("-cert c -tls1_3 -num_tickets 2")).expect("1.3");
+    }
+
+    #[test]
+    fn session_and_renegotiation_flags_parse() {
+        let o = parse(
+            Mode::Server,
+            &words("-cert c -tls1_2 -num_tickets 2 -no_ticket -context app -client_renegotiation"),
+        )
+        .expect("parse");
         assert_eq!(o.num_tickets, Some(2));
-        assert!(parse(Mode::Server, &words("-cert c -tls1_2 -num_tickets 0")).is_ok());
-        let e = parse(Mode::Client, &words("-connect h:1 -tls1_1")).unwrap_err();
-        assert_eq!(e.exit_code(), 3);
+        assert!(o.no_ticket && o.client_renegotiation);
+        let o = parse(
+            Mode::Client,
+            &words("-connect h:1 -sess_in a -sess_out b -reconnect -no_ticket -keylogfile k"),
+        )
+        .expect("parse");
+        assert!(o.reconnect && o.no_ticket);
+        assert_eq!(o.sess_in.as_deref(), Some(std::path::Path::new("a")));
+        assert_eq!(o.keylogfile.as_deref(), Some(std::path::Path::new("k")));
     }
 
     #[test]

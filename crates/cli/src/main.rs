@@ -56,10 +56,10 @@ s_server:
   -servername NAME        the SNI expected; -servername_fatal refuses others
                           with an unrecognized_name alert
   -num_tickets N          TLS 1.3 session tickets per full handshake (default 2)
-  -no_ticket              no TLS 1.2 tickets (ferrotls issues none); TLS 1.3
-                          tickets are still sent, as with OpenSSL
-  -client_renegotiation   accepted; ferrotls servers allow client
-                          renegotiation by default (rate-limited)
+  -no_ticket              SSL_OP_NO_TICKET: TLS 1.2 resumes by session ID only,
+                          TLS 1.3 sends no tickets (also an s_client option)
+  -context ID             accepted; the server's session cache has one context
+  -client_renegotiation   let clients renegotiate (off by default, as in OpenSSL 3)
   -keylogfile FILE        as for s_client
 
 interactive (stdin), a line holding only:
@@ -69,13 +69,11 @@ interactive (stdin), a line holding only:
 Any other line is sent as is. s_client closes with close_notify when stdin
 ends (unless -ign_eof).
 
-not supported yet (refused with \"not supported: X\", exit status 3):
-  TLS 1.2 session resumption (s_server -context, -num_tickets with
-  -tls1_2; s_client -no_ticket, a TLS 1.2 session in -sess_in), and
-  versions below TLS 1.2 (never).
+refused with \"not supported: X\" (exit status 3): -ssl3, -tls1, -tls1_1
+(versions below TLS 1.2 are never negotiated).
 
 exit status: 0 success, 1 connection or handshake failure, 2 usage error,
-3 a requested feature is not supported yet.";
+3 a requested feature is not supported.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

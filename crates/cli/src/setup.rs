@@ -2,7 +2,7 @@
 //! their `SSL_CTX`.
 
 use ferrotls::core_types::AlertDescription;
-use ferrotls::{FileType, SniResult, SslContext, SslMethod, VerifyMode};
+use ferrotls::{FileType, SniResult, SslContext, SslMethod, SslOptions, VerifyMode};
 
 use crate::args::{CliError, Mode, Options};
 
@@ -85,6 +85,14 @@ pub fn context(mode: Mode, o: &Options) -> Result<SslContext, CliError> {
     if let Some(n) = o.num_tickets {
         b.set_num_tickets(n);
     }
+    let mut options = SslOptions::EMPTY;
+    if o.no_ticket {
+        options |= SslOptions::NO_TICKET;
+    }
+    if o.client_renegotiation {
+        options |= SslOptions::ALLOW_CLIENT_RENEGOTIATION;
+    }
+    b.set_options(options);
     if let (Mode::Server, Some(expected)) = (mode, &o.servername) {
         // s_server's servername callback: a mismatch is fatal
         // (unrecognized_name) with -servername_fatal, else only noted.
