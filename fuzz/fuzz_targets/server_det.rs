@@ -1,7 +1,8 @@
 //! The server state machine over the facade (an `Ssl` on memory BIOs) fed
 //! arbitrary client bytes, with the deterministic provider of
-//! `ferrotls_crypto::fuzzing`: recorded flights replay, so mutations reach
-//! Finished, post-handshake messages and application data.
+//! `ferrotls_crypto::fuzzing`: recorded flights replay and Finished does
+//! not depend on the transcript, so mutations reach Finished,
+//! post-handshake messages and application data.
 //!
 //! Input: `[scenario, split_seed, client_bytes...]` (see
 //! `ferrotls_fuzz::tls`). Must never panic, and a connection that died

@@ -1,6 +1,6 @@
 //! The client and server state-machine targets: the scenarios (context
-//! settings both the fuzz targets and the seed recorder use), the fixed
-//! identities, and the driver that feeds a peer's bytes to one `Ssl`.
+//! settings both the fuzz targets and the seed recorder use) and the
+//! driver that feeds a peer's bytes to one `Ssl`.
 //!
 //! Input layout of `client`, `server`, `client_det` and `server_det`:
 //! `[scenario, split_seed, peer_bytes...]`. `scenario % SCENARIOS.len()`
@@ -9,10 +9,10 @@
 //!
 //! Replaying a recorded flight reaches the end of the handshake only if
 //! our side behaves exactly as it did when it was recorded, so everything
-//! here is fixed: the certificates come from fixed Ed25519 seeds (Ed25519
-//! signatures are deterministic, rcgen derives the serial from the key and
-//! its default validity is fixed), the clock is fixed, and the `_det`
-//! targets use the deterministic provider of `ferrotls_crypto::fuzzing`.
+//! here is fixed: the certificates ([`crate::identity`]), the clock, and
+//! for the `_det` targets the provider (`ferrotls_crypto::fuzzing`, whose
+//! Finished values do not depend on the transcript, so mutated handshakes
+//! get past Finished too).
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
