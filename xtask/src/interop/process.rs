@@ -121,7 +121,7 @@ impl Running {
         stdin
             .write_all(text.as_bytes())
             .and_then(|()| stdin.flush())
-            .map_err(|e| format!("writing to the peer's stdin: {e}"))
+            .map_err(|e| format!("writing to the program's stdin: {e}"))
     }
 
     /// Closes stdin (the EOF that tells an s_client-style program to close).
