@@ -292,8 +292,15 @@ fn machine() -> String {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
+    // Other processes on a small machine move the numbers; the load when
+    // the report is written (just after the run) tells the reader how much.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_string());
     format!(
-        "{cpu}, {cores} cores, Linux {kernel}; {}; rustls 0.23 (aws-lc-rs)",
+        "{cpu}, {cores} cores, Linux {kernel}; {}; rustls 0.23 (aws-lc-rs); \
+         load average (1, 5, 15 min) at the end of the run: {load}",
         openssl::version::version()
     )
 }
