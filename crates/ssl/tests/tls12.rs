@@ -297,6 +297,51 @@ fn s11_client_renegotiation_refused_by_default_like_openssl_3() {
 }
 
 #[test]
+fn p07_tls12_resumption_over_bio_pairs_by_ticket_and_by_session_id() {
+    // By ticket (the default), then by session id (server NO_TICKET: the
+    // server's session cache).
+    for no_ticket in [false, true] {
+        let mut b = server_builder();
+        b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+        if no_ticket {
+            b.set_options(SslOptions::NO_TICKET);
+        }
+        let sctx = b.build().unwrap();
+        let cctx = ctx12(false);
+        let mut n = Net::new(&cctx, &sctx);
+        n.handshake();
+        assert!(!n.client.session_reused());
+        let s = n.client.session().unwrap();
+        assert!(s.is_resumable());
+        assert_eq!(s.has_ticket(), !no_ticket);
+        assert_eq!(s.id().len(), if no_ticket { 32 } else { 0 });
+        let first = exporter(&n.client);
+
+        let mut n = Net::new(&cctx, &sctx);
+        n.client.set_session(&s).unwrap();
+        n.handshake();
+        assert!(n.client.session_reused() && n.server.session_reused());
+        assert_eq!(n.client.peer_cert_chain(), s.peer_certificates());
+        assert_ne!(exporter(&n.client), first, "fresh randoms, fresh keys");
+        assert_eq!(exporter(&n.client), exporter(&n.server));
+        let data = vec![7u8; 50_000];
+        let (_, got) = transfer_with(&mut n, &data, None, false);
+        assert_eq!(got, data);
+
+        // Past its timeout (the client's clock two hours on) the session
+        // is not offered: a full handshake.
+        let mut b = client_builder();
+        b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
+        let later = s.time().as_secs() + u64::from(s.timeout()) + 1;
+        b.set_time_source(move || ferrotls::core_types::UnixTime::from_secs(later));
+        let mut n = Net::new(&b.build().unwrap(), &sctx);
+        n.client.set_session(&s).unwrap();
+        n.handshake();
+        assert!(!n.client.session_reused() && !n.server.session_reused());
+    }
+}
+
+#[test]
 fn s11_renegotiate_refused_on_tls13() {
     let mut n = Net::new(&client_ctx(), &server_ctx());
     n.handshake();

@@ -174,3 +174,25 @@ pub fn s_server(dir: &Path, port: u16, extra: &[&str]) -> ChildGuard {
             .expect("spawn openssl s_server"),
     )
 }
+
+/// Accepts one connection within ten seconds (a peer that failed to
+/// start must not hang the test); the socket is blocking with a
+/// ten-second read timeout.
+pub fn accept_within(listener: &TcpListener) -> TcpStream {
+    listener.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let sock = loop {
+        match listener.accept() {
+            Ok((s, _)) => break s,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(e) => panic!("no connection: {e}"),
+        }
+    };
+    listener.set_nonblocking(false).unwrap();
+    sock.set_nonblocking(false).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    sock
+}
