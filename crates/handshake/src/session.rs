@@ -316,11 +316,7 @@ impl ServerSessionValue {
         out.extend_from_slice(&self.lifetime.to_be_bytes());
         put_u8_bytes(&mut out, self.alpn.as_deref().unwrap_or(&[]));
         put_u8_bytes(&mut out, self.sni.as_deref().unwrap_or("").as_bytes());
-        let chain = bounded_chain(&self.peer_certificates);
-        out.push(chain.len() as u8);
-        for c in chain {
-            put_u24_bytes(&mut out, c.as_ref());
-        }
+        put_chain(&mut out, &self.peer_certificates);
         out
     }
 
@@ -345,14 +341,7 @@ impl ServerSessionValue {
                     .map_err(|_| InvalidMessage::IllegalValue("ticket sni"))?,
             ),
         };
-        let n = get_u8(&mut r)? as usize;
-        if n > MAX_TICKET_CHAIN_LEN {
-            return Err(InvalidMessage::IllegalValue("ticket chain length"));
-        }
-        let mut peer_certificates = Vec::with_capacity(n);
-        for _ in 0..n {
-            peer_certificates.push(CertificateDer::from_vec(get_u24_bytes(&mut r)?.to_vec()));
-        }
+        let peer_certificates = get_chain(&mut r)?;
         r.expect_empty("ticket state")?;
         Ok(Self {
             version,
@@ -386,6 +375,29 @@ fn hash_of(suite: CipherSuite) -> Option<usize> {
         CipherSuite::TLS13_AES_256_GCM_SHA384 => Some(48),
         _ => None,
     }
+}
+
+/// Appends the bounded prefix of `chain`: a count, then each certificate
+/// with a 3-byte length.
+pub(crate) fn put_chain(out: &mut Vec<u8>, chain: &[CertificateDer]) {
+    let chain = bounded_chain(chain);
+    out.push(chain.len() as u8);
+    for c in chain {
+        put_u24_bytes(out, c.as_ref());
+    }
+}
+
+/// Reads what [`put_chain`] wrote, refusing more than the bound.
+pub(crate) fn get_chain(r: &mut Reader<'_>) -> Result<Vec<CertificateDer>, InvalidMessage> {
+    let n = get_u8(r)? as usize;
+    if n > MAX_TICKET_CHAIN_LEN {
+        return Err(InvalidMessage::IllegalValue("ticket chain length"));
+    }
+    let mut chain = Vec::with_capacity(n);
+    for _ in 0..n {
+        chain.push(CertificateDer::from_vec(get_u24_bytes(r)?.to_vec()));
+    }
+    Ok(chain)
 }
 
 /// The leaf-first prefix of `chain` that fits the ticket bounds.

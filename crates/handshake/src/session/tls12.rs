@@ -13,10 +13,7 @@ use ferrotls_core::codec::Reader;
 use ferrotls_core::crypto::Secret;
 use ferrotls_core::{CertificateDer, CipherSuite, InvalidMessage, UnixTime};
 
-use super::{
-    MAX_TICKET_CHAIN_LEN, bounded_chain, get_u8, get_u8_bytes, get_u16, get_u24_bytes, get_u32,
-    get_u64, put_u8_bytes, put_u24_bytes,
-};
+use super::{get_chain, get_u8, get_u8_bytes, get_u16, get_u32, get_u64, put_chain, put_u8_bytes};
 
 /// Format version of [`Tls12ServerSession`].
 const STATE_VERSION_TLS12: u8 = 2;
@@ -78,11 +75,7 @@ impl Tls12ServerSession {
         out.extend_from_slice(&self.created.as_secs().to_be_bytes());
         out.extend_from_slice(&self.lifetime.to_be_bytes());
         put_u8_bytes(&mut out, self.sni.as_deref().unwrap_or("").as_bytes());
-        let chain = bounded_chain(&self.peer_certificates);
-        out.push(chain.len() as u8);
-        for c in chain {
-            put_u24_bytes(&mut out, c.as_ref());
-        }
+        put_chain(&mut out, &self.peer_certificates);
         out
     }
 
@@ -114,14 +107,7 @@ impl Tls12ServerSession {
                     .to_owned(),
             ),
         };
-        let n = get_u8(&mut r)? as usize;
-        if n > MAX_TICKET_CHAIN_LEN {
-            return Err(InvalidMessage::IllegalValue("session chain length"));
-        }
-        let mut peer_certificates = Vec::with_capacity(n);
-        for _ in 0..n {
-            peer_certificates.push(CertificateDer::from_vec(get_u24_bytes(&mut r)?.to_vec()));
-        }
+        let peer_certificates = get_chain(&mut r)?;
         r.expect_empty("TLS 1.2 session state")?;
         Ok(Self {
             suite,

@@ -107,34 +107,33 @@ fn deliver(hs: &mut Handshake, side: &mut Side, rec: &Rec, time: UnixTime) -> Re
 
 impl Pair12 {
     pub fn new(client: ClientConfig, server: ServerConfig) -> Self {
-        let mut out = Vec::new();
-        let client = Handshake::new_client(
-            Arc::new(client),
-            Some(ServerName::try_from(SERVER_NAME).unwrap()),
-            &mut out,
-        )
-        .unwrap();
-        let mut c = Side::default();
-        c.absorb(out);
-        Self {
-            client,
-            server: Handshake::new_server(Arc::new(server)),
-            c,
-            s: Side::default(),
-            time: now(),
-        }
+        Self::start(server, |out| {
+            Handshake::new_client(
+                Arc::new(client),
+                Some(ServerName::try_from(SERVER_NAME).unwrap()),
+                out,
+            )
+        })
     }
 
     /// A pair whose client offers the TLS 1.2 session `resume`.
     pub fn resuming(client: ClientConfig, server: ServerConfig, resume: Tls12Resumption) -> Self {
+        Self::start(server, |out| {
+            Handshake::new_client_resuming_tls12(
+                Arc::new(client),
+                ServerName::try_from(SERVER_NAME).unwrap(),
+                resume,
+                out,
+            )
+        })
+    }
+
+    fn start(
+        server: ServerConfig,
+        client: impl FnOnce(&mut Vec<Action>) -> Result<Handshake, Error>,
+    ) -> Self {
         let mut out = Vec::new();
-        let client = Handshake::new_client_resuming_tls12(
-            Arc::new(client),
-            ServerName::try_from(SERVER_NAME).unwrap(),
-            resume,
-            &mut out,
-        )
-        .unwrap();
+        let client = client(&mut out).unwrap();
         let mut c = Side::default();
         c.absorb(out);
         Self {
