@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Bio, BioError, RetryFlags};
+use crate::{Bio, BioError, RetryFlags, flagged_transfers};
 
 /// Default buffer size of [`BufferBio`] (OpenSSL's `DEFAULT_BUFFER_SIZE`).
 pub const DEFAULT_BUFFER_SIZE: usize = 4096;
@@ -227,17 +227,7 @@ impl<B: Bio> BufferBio<B> {
 }
 
 impl<B: Bio> Bio for BufferBio<B> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     /// Write all buffered output to the inner Bio in order, then flush the
     /// inner Bio. On would-block the unsent bytes stay buffered and the
@@ -256,9 +246,5 @@ impl<B: Bio> Bio for BufferBio<B> {
     /// Buffered output plus what the inner Bio has pending for writing.
     fn wpending(&self) -> usize {
         self.out_len() + self.inner.wpending()
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }

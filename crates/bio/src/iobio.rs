@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io::{self, Read, Write};
 
-use crate::{Bio, BioError, Retry, RetryFlags};
+use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers};
 
 /// A [`Bio`] over any `std::io::Read + Write` stream.
 ///
@@ -136,17 +136,7 @@ impl<T: Read + Write + Send> IoBio<T> {
 }
 
 impl<T: Read + Write + Send> Bio for IoBio<T> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     fn flush(&mut self) -> Result<(), BioError> {
         let r = self.do_flush();
@@ -162,10 +152,6 @@ impl<T: Read + Write + Send> Bio for IoBio<T> {
     /// Unknown for a generic stream: 0.
     fn wpending(&self) -> usize {
         0
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }
 

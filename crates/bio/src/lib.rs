@@ -60,6 +60,9 @@
 //! assert!(matches!(bio.read(&mut buf), Err(BioError::Eof)));
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::io;
 
@@ -351,47 +354,61 @@ pub trait Bio: Send {
     }
 }
 
-impl<B: Bio + ?Sized> Bio for Box<B> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        (**self).read(buf)
-    }
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        (**self).write(buf)
-    }
-    fn flush(&mut self) -> Result<(), BioError> {
-        (**self).flush()
-    }
-    fn pending(&self) -> usize {
-        (**self).pending()
-    }
-    fn wpending(&self) -> usize {
-        (**self).wpending()
-    }
-    fn retry_flags(&self) -> RetryFlags {
-        (**self).retry_flags()
-    }
+/// A Bio behind a box or a borrow is the same Bio: every call goes to it,
+/// so a caller can hold `Box<dyn Bio>` or lend `&mut bio` to a function
+/// taking `impl Bio` without a wrapper type.
+macro_rules! forward_bio {
+    ($($target:ty),+) => {$(
+        impl<B: Bio + ?Sized> Bio for $target {
+            fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
+                (**self).read(buf)
+            }
+            fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
+                (**self).write(buf)
+            }
+            fn flush(&mut self) -> Result<(), BioError> {
+                (**self).flush()
+            }
+            fn pending(&self) -> usize {
+                (**self).pending()
+            }
+            fn wpending(&self) -> usize {
+                (**self).wpending()
+            }
+            fn retry_flags(&self) -> RetryFlags {
+                (**self).retry_flags()
+            }
+        }
+    )+};
 }
 
-impl<B: Bio + ?Sized> Bio for &mut B {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        (**self).read(buf)
-    }
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        (**self).write(buf)
-    }
-    fn flush(&mut self) -> Result<(), BioError> {
-        (**self).flush()
-    }
-    fn pending(&self) -> usize {
-        (**self).pending()
-    }
-    fn wpending(&self) -> usize {
-        (**self).wpending()
-    }
-    fn retry_flags(&self) -> RetryFlags {
-        (**self).retry_flags()
-    }
+forward_bio!(Box<B>, &mut B);
+
+/// The `read`, `write` and `retry_flags` of a Bio that keeps its
+/// [`RetryFlags`] in a `flags` field and does the transfer in `do_read` /
+/// `do_write`. `BIO_should_retry` and friends answer for the last call, so
+/// the flags must be set from the outcome of every call, success included;
+/// writing that once here keeps a Bio from forgetting it on one path.
+macro_rules! flagged_transfers {
+    () => {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
+            let r = self.do_read(buf);
+            self.flags = RetryFlags::from_result(&r);
+            r
+        }
+
+        fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
+            let r = self.do_write(buf);
+            self.flags = RetryFlags::from_result(&r);
+            r
+        }
+
+        fn retry_flags(&self) -> RetryFlags {
+            self.flags
+        }
+    };
 }
+pub(crate) use flagged_transfers;
 
 /// Lock a mutex, ignoring poisoning (Bio state stays consistent because no
 /// method panics while holding the lock in a way that breaks invariants).

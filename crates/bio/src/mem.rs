@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::{Bio, BioError, Retry, RetryFlags, lock};
+use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers, lock};
 
 enum Storage {
     /// Writable growable buffer (`BIO_s_mem`).
@@ -255,17 +255,7 @@ fn read_only_error() -> BioError {
 }
 
 impl Bio for MemBio {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     fn flush(&mut self) -> Result<(), BioError> {
         Ok(())
@@ -277,9 +267,5 @@ impl Bio for MemBio {
 
     fn wpending(&self) -> usize {
         0
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::{Bio, BioError, Retry, RetryFlags, lock};
+use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers, lock};
 
 /// Buffer size used when `0` is passed to [`BioPair::new`] (OpenSSL's
 /// default of 17 KiB).
@@ -234,17 +234,7 @@ impl PairEnd {
 }
 
 impl Bio for PairEnd {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     fn flush(&mut self) -> Result<(), BioError> {
         Ok(())
@@ -256,10 +246,6 @@ impl Bio for PairEnd {
 
     fn wpending(&self) -> usize {
         self.ctrl_wpending()
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }
 

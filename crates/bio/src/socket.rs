@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 
-use crate::{Bio, BioError, Retry, RetryFlags};
+use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers};
 
 /// What happens to the socket when the [`SocketBio`] is dropped
 /// (`BIO_CLOSE` / `BIO_NOCLOSE`).
@@ -261,17 +261,7 @@ impl<S: Socket> SocketBio<S> {
 }
 
 impl<S: Socket> Bio for SocketBio<S> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     /// Sockets have no user-space buffer: flushing is a no-op.
     fn flush(&mut self) -> Result<(), BioError> {
@@ -286,10 +276,6 @@ impl<S: Socket> Bio for SocketBio<S> {
 
     fn wpending(&self) -> usize {
         0
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }
 

@@ -32,7 +32,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use crate::{Bio, BioError, Retry, RetryFlags, lock};
+use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers, lock};
 
 /// When a [`TestBio`] injects a would-block.
 ///
@@ -300,17 +300,7 @@ impl<B: Bio> TestBio<B> {
 }
 
 impl<B: Bio> Bio for TestBio<B> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
-        let r = self.do_read(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
-        let r = self.do_write(buf);
-        self.flags = RetryFlags::from_result(&r);
-        r
-    }
+    flagged_transfers!();
 
     fn flush(&mut self) -> Result<(), BioError> {
         let r = self.do_flush();
@@ -324,10 +314,6 @@ impl<B: Bio> Bio for TestBio<B> {
 
     fn wpending(&self) -> usize {
         self.inner.wpending()
-    }
-
-    fn retry_flags(&self) -> RetryFlags {
-        self.flags
     }
 }
 
