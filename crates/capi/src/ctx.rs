@@ -20,7 +20,7 @@ use crate::boundary::{
 };
 use crate::callbacks::{Arg, Callbacks};
 use crate::consts::*;
-use crate::errors::{push_error, push_unsupported};
+use crate::errors::{or_queue, push_unsupported};
 use crate::verify::{VerifyCb, X509_STORE_CTX};
 
 /// `SSL_METHOD`: which roles a context serves.
@@ -285,12 +285,30 @@ pub unsafe extern "C" fn SSL_CTX_free(ctx: *mut SSL_CTX) {
 
 /// Reports `r` as OpenSSL's 1 / 0, queueing the error.
 fn ok_or_queue(location: &'static str, r: Result<(), Error>) -> c_int {
-    match r {
-        Ok(()) => 1,
-        Err(e) => {
-            push_error(location, &e);
-            0
-        }
+    or_queue(location, r.map(|()| 1), 0)
+}
+
+/// A setter that checks its input before keeping it: `change` runs on the
+/// settings and, when it succeeds, the cached facade context is dropped so
+/// the next `SSL_new` sees the change; a failure is queued and reported
+/// as 0, with the settings as they were.
+///
+/// # Safety
+/// `ctx` is null or a live `SSL_CTX` pointer.
+unsafe fn change_settings(
+    ctx: *const SSL_CTX,
+    location: &'static str,
+    change: impl FnOnce(&mut Settings) -> Result<(), Error>,
+) -> c_int {
+    // SAFETY: the caller promises `ctx` is null or live.
+    unsafe {
+        with_settings(ctx, 0, |s| {
+            let r = change(s);
+            if r.is_ok() {
+                s.changed();
+            }
+            ok_or_queue(location, r)
+        })
     }
 }
 
@@ -331,27 +349,21 @@ pub unsafe extern "C" fn SSL_CTX_use_certificate_file(
     ffi_boundary!(0, {
         // SAFETY: `ctx` is null or live (caller contract).
         unsafe {
-            with_settings(ctx, 0, |s| {
-                let r = (|| {
-                    let path = path_arg(file)?;
-                    let leaf = match file_type(ty)? {
-                        FileType::Pem => ferrotls_pki::load_certs_file(&path)?
-                            .into_iter()
-                            .next()
-                            .ok_or_else(|| {
-                            Error::General("no certificate in PEM file".into())
-                        })?,
-                        FileType::Asn1 => CertificateDer::from_vec(read(&path)?),
-                    };
-                    if s.chain.is_empty() {
-                        s.chain.push(leaf);
-                    } else {
-                        s.chain[0] = leaf;
-                    }
-                    s.changed();
-                    Ok(())
-                })();
-                ok_or_queue("SSL_CTX_use_certificate_file", r)
+            change_settings(ctx, "SSL_CTX_use_certificate_file", |s| {
+                let path = path_arg(file)?;
+                let leaf = match file_type(ty)? {
+                    FileType::Pem => ferrotls_pki::load_certs_file(&path)?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Error::General("no certificate in PEM file".into()))?,
+                    FileType::Asn1 => CertificateDer::from_vec(read(&path)?),
+                };
+                if s.chain.is_empty() {
+                    s.chain.push(leaf);
+                } else {
+                    s.chain[0] = leaf;
+                }
+                Ok(())
             })
         }
     })
@@ -373,15 +385,11 @@ pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(
     ffi_boundary!(0, {
         // SAFETY: `ctx` is null or live (caller contract).
         unsafe {
-            with_settings(ctx, 0, |s| {
-                let r = (|| {
-                    let chain = ferrotls_pki::load_certs_file(path_arg(file)?)?;
-                    probe(s.method).set_certificate_chain(chain.clone())?;
-                    s.chain = chain;
-                    s.changed();
-                    Ok(())
-                })();
-                ok_or_queue("SSL_CTX_use_certificate_chain_file", r)
+            change_settings(ctx, "SSL_CTX_use_certificate_chain_file", |s| {
+                let chain = ferrotls_pki::load_certs_file(path_arg(file)?)?;
+                probe(s.method).set_certificate_chain(chain.clone())?;
+                s.chain = chain;
+                Ok(())
             })
         }
     })
@@ -400,19 +408,15 @@ pub unsafe extern "C" fn SSL_CTX_use_PrivateKey_file(
     ffi_boundary!(0, {
         // SAFETY: `ctx` is null or live (caller contract).
         unsafe {
-            with_settings(ctx, 0, |s| {
-                let r = (|| {
-                    let path = path_arg(file)?;
-                    let key = match file_type(ty)? {
-                        FileType::Pem => ferrotls_pki::load_private_key_file(&path)?,
-                        FileType::Asn1 => ferrotls_pki::load_private_key_der(read(&path)?)?,
-                    };
-                    probe(s.method).set_private_key(&key)?;
-                    s.key = Some(key);
-                    s.changed();
-                    Ok(())
-                })();
-                ok_or_queue("SSL_CTX_use_PrivateKey_file", r)
+            change_settings(ctx, "SSL_CTX_use_PrivateKey_file", |s| {
+                let path = path_arg(file)?;
+                let key = match file_type(ty)? {
+                    FileType::Pem => ferrotls_pki::load_private_key_file(&path)?,
+                    FileType::Asn1 => ferrotls_pki::load_private_key_der(read(&path)?)?,
+                };
+                probe(s.method).set_private_key(&key)?;
+                s.key = Some(key);
+                Ok(())
             })
         }
     })
@@ -431,34 +435,30 @@ pub unsafe extern "C" fn SSL_CTX_load_verify_locations(
     ffi_boundary!(0, {
         // SAFETY: `ctx` is null or live (caller contract).
         unsafe {
-            with_settings(ctx, 0, |s| {
-                let r = (|| {
-                    if ca_file.is_null() && ca_path.is_null() {
-                        return Err(
-                            ApiMisuse::BadArgument("neither a CA file nor a CA directory").into(),
-                        );
+            change_settings(ctx, "SSL_CTX_load_verify_locations", |s| {
+                if ca_file.is_null() && ca_path.is_null() {
+                    return Err(
+                        ApiMisuse::BadArgument("neither a CA file nor a CA directory").into(),
+                    );
+                }
+                let mut anchors = Vec::new();
+                if !ca_file.is_null() {
+                    anchors = ferrotls_pki::load_certs_file(path_arg(ca_file)?)?;
+                    let mut p = probe(s.method);
+                    for a in &anchors {
+                        p.add_trust_anchor(a)?;
                     }
-                    let mut anchors = Vec::new();
-                    if !ca_file.is_null() {
-                        anchors = ferrotls_pki::load_certs_file(path_arg(ca_file)?)?;
-                        let mut p = probe(s.method);
-                        for a in &anchors {
-                            p.add_trust_anchor(a)?;
-                        }
-                    }
-                    let dir = if ca_path.is_null() {
-                        None
-                    } else {
-                        let d = path_arg(ca_path)?;
-                        probe(s.method).load_verify_locations(None, Some(&d))?;
-                        Some(d)
-                    };
-                    s.anchors.extend(anchors);
-                    s.ca_dirs.extend(dir);
-                    s.changed();
-                    Ok(())
-                })();
-                ok_or_queue("SSL_CTX_load_verify_locations", r)
+                }
+                let dir = if ca_path.is_null() {
+                    None
+                } else {
+                    let d = path_arg(ca_path)?;
+                    probe(s.method).load_verify_locations(None, Some(&d))?;
+                    Some(d)
+                };
+                s.anchors.extend(anchors);
+                s.ca_dirs.extend(dir);
+                Ok(())
             })
         }
     })
@@ -675,13 +675,7 @@ pub unsafe extern "C" fn SSL_CTX_ctrl(
                     }
                 };
                 s.changed();
-                match r {
-                    Ok(v) => v,
-                    Err(e) => {
-                        push_error("SSL_CTX_ctrl", &e);
-                        0
-                    }
-                }
+                or_queue("SSL_CTX_ctrl", r, 0)
             })
         }
     })
@@ -717,17 +711,12 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
         unsafe {
             with_settings(ctx, 1, |s| {
                 let wire = alpn_arg(protos, len);
-                match probe(s.method).set_alpn_protos(wire) {
-                    Ok(_) => {
-                        s.alpn = Some(wire.to_vec());
-                        s.changed();
-                        0
-                    }
-                    Err(e) => {
-                        push_error("SSL_CTX_set_alpn_protos", &e);
-                        1
-                    }
-                }
+                let r = probe(s.method).set_alpn_protos(wire).map(|_| {
+                    s.alpn = Some(wire.to_vec());
+                    s.changed();
+                    0
+                });
+                or_queue("SSL_CTX_set_alpn_protos", r, 1)
             })
         }
     })
@@ -740,23 +729,19 @@ pub unsafe extern "C" fn SSL_CTX_set_alpn_protos(
 unsafe fn set_ciphers(ctx: *mut SSL_CTX, list: *const c_char, tls13: bool) -> c_int {
     // SAFETY: `ctx` is null or live (caller contract).
     unsafe {
-        with_settings(ctx, 0, |s| {
-            let r = (|| {
-                // SAFETY: `list` is null or a C string (caller contract).
-                let l = c_str(list)
-                    .ok_or(ApiMisuse::BadArgument("cipher list is NULL or not UTF-8"))?;
-                let mut p = probe(s.method);
-                if tls13 {
-                    p.set_ciphersuites(l)?;
-                    s.ciphersuites = Some(l.to_owned());
-                } else {
-                    p.set_cipher_list(l)?;
-                    s.cipher_list = Some(l.to_owned());
-                }
-                s.changed();
-                Ok(())
-            })();
-            ok_or_queue("SSL_CTX_set_cipher_list", r)
+        change_settings(ctx, "SSL_CTX_set_cipher_list", |s| {
+            // SAFETY: `list` is null or a C string (caller contract).
+            let l =
+                c_str(list).ok_or(ApiMisuse::BadArgument("cipher list is NULL or not UTF-8"))?;
+            let mut p = probe(s.method);
+            if tls13 {
+                p.set_ciphersuites(l)?;
+                s.ciphersuites = Some(l.to_owned());
+            } else {
+                p.set_cipher_list(l)?;
+                s.cipher_list = Some(l.to_owned());
+            }
+            Ok(())
         })
     }
 }

@@ -57,6 +57,16 @@ pub(crate) fn push_error(location: &'static str, err: &Error) {
     push(pack(ERR_LIB_SSL, reason_of(err)), location, err.to_string());
 }
 
+/// `r`'s value, or `failed` with the error queued: the C calls report a
+/// failure as a return value and leave the reason on the `ERR` queue, so
+/// every fallible setter ends the same way.
+pub(crate) fn or_queue<T>(location: &'static str, r: Result<T, Error>, failed: T) -> T {
+    r.unwrap_or_else(|e| {
+        push_error(location, &e);
+        failed
+    })
+}
+
 /// Queues "passed a null parameter" for argument `what`.
 pub(crate) fn push_null(what: &'static str) {
     push(

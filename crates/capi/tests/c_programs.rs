@@ -39,6 +39,11 @@ impl Fixture {
     fn exe(&self, prog: &str, lib: Lib) -> PathBuf {
         self.dir.join(format!("{prog}-{lib:?}"))
     }
+    /// `bio_pair CA SERVER_CHAIN SERVER_KEY OTHER_CA`, the same for every
+    /// build so the outputs can be compared.
+    fn bio_pair_args(&self) -> [String; 4] {
+        ["ca.pem", "server.pem", "server.key", "other.pem"].map(|n| self.file(n))
+    }
 }
 
 fn ca(cn: &str) -> (String, Issuer<'static, KeyPair>) {
@@ -192,6 +197,19 @@ fn assert_success(what: &str, status: std::process::ExitStatus, out: &str, err: 
     );
 }
 
+/// Runs a program to its end (two minutes at most) and returns its
+/// stdout; a failed exit fails the test with both outputs shown.
+fn run_to_end(what: &str, cmd: &mut Command) -> String {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {what}: {e}"));
+    let (status, out, err) = finish(child, 120);
+    assert_success(what, status, &out, &err);
+    out
+}
+
 /// (a): `openssl s_server -rev` on a free port, then the client.
 fn run_nb_client(lib: Lib, valgrind: bool) -> String {
     let f = fixture();
@@ -222,49 +240,34 @@ fn run_nb_client(lib: Lib, valgrind: bool) -> String {
             "s_server exited"
         );
     }
-    let child = command(&f.exe("nb_client", lib), valgrind)
-        .arg(port.to_string())
-        .arg(f.file("ca.pem"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn nb_client");
-    let (status, out, err) = finish(child, 120);
-    assert_success("nb_client", status, &out, &err);
-    out
+    run_to_end(
+        "nb_client",
+        command(&f.exe("nb_client", lib), valgrind)
+            .arg(port.to_string())
+            .arg(f.file("ca.pem")),
+    )
 }
 
 /// (b): the BIO-pair program on its own.
 fn run_bio_pair(lib: Lib, valgrind: bool) -> String {
     let f = fixture();
-    let child = command(&f.exe("bio_pair", lib), valgrind)
-        .args([
-            f.file("ca.pem"),
-            f.file("server.pem"),
-            f.file("server.key"),
-            f.file("other.pem"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn bio_pair");
-    let (status, out, err) = finish(child, 120);
-    assert_success("bio_pair", status, &out, &err);
-    out
+    run_to_end(
+        "bio_pair",
+        command(&f.exe("bio_pair", lib), valgrind).args(f.bio_pair_args()),
+    )
 }
 
 /// (f): the renegotiation program on its own.
 fn run_renegotiate(lib: Lib, valgrind: bool) -> String {
     let f = fixture();
-    let child = command(&f.exe("renegotiate", lib), valgrind)
-        .args([f.file("ca.pem"), f.file("server.pem"), f.file("server.key")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn renegotiate");
-    let (status, out, err) = finish(child, 120);
-    assert_success("renegotiate", status, &out, &err);
-    out
+    run_to_end(
+        "renegotiate",
+        command(&f.exe("renegotiate", lib), valgrind).args([
+            f.file("ca.pem"),
+            f.file("server.pem"),
+            f.file("server.key"),
+        ]),
+    )
 }
 
 /// (c): the server, then `openssl s_client` sending "ping".
@@ -369,19 +372,10 @@ fn b_bio_pair_pumped_by_hand() {
 #[test]
 fn b_bio_pair_with_the_staticlib() {
     let f = fixture();
-    let child = Command::new(f.exe("bio_pair", Lib::FerrotlsStatic))
-        .args([
-            f.file("ca.pem"),
-            f.file("server.pem"),
-            f.file("server.key"),
-            f.file("other.pem"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let (status, out, err) = finish(child, 120);
-    assert_success("static bio_pair", status, &out, &err);
+    let out = run_to_end(
+        "static bio_pair",
+        Command::new(f.exe("bio_pair", Lib::FerrotlsStatic)).args(f.bio_pair_args()),
+    );
     assert_eq!(out, run_bio_pair(Lib::Ferrotls, false));
 }
 

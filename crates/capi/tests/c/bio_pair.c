@@ -11,6 +11,8 @@
 #include <openssl/err.h>
 #include <openssl/bio.h>
 
+#include "pair.h"
+
 static void mem_bios(void)
 {
     char buf[64];
@@ -34,83 +36,6 @@ static void mem_bios(void)
     BIO_free(m);
 }
 
-/* Moves what `from` holds into `to`, as much as `to` takes. */
-static void pump(BIO *from, BIO *to)
-{
-    char buf[300];
-    for (;;) {
-        size_t room = BIO_ctrl_get_write_guarantee(to);
-        size_t avail = BIO_ctrl_pending(from);
-        size_t n = sizeof(buf);
-        if (room == 0 || avail == 0)
-            return;
-        if (n > room)
-            n = room;
-        if (n > avail)
-            n = avail;
-        int got = BIO_read(from, buf, (int)n);
-        if (got <= 0)
-            return;
-        if (BIO_write(to, buf, got) != got) {
-            printf("pump: short write\n");
-            return;
-        }
-    }
-}
-
-static int wants(SSL *s, int ret)
-{
-    int e = SSL_get_error(s, ret);
-    return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
-}
-
-struct pair {
-    SSL *c, *s;
-    BIO *cnet, *snet;
-};
-
-static void make_pair(struct pair *p, SSL_CTX *cctx, SSL_CTX *sctx)
-{
-    BIO *cint, *sint;
-    BIO_new_bio_pair(&cint, 512, &p->cnet, 512);
-    BIO_new_bio_pair(&sint, 512, &p->snet, 512);
-    p->c = SSL_new(cctx);
-    p->s = SSL_new(sctx);
-    SSL_set_bio(p->c, cint, cint);
-    SSL_set_bio(p->s, sint, sint);
-    SSL_set_connect_state(p->c);
-    SSL_set_accept_state(p->s);
-}
-
-static void free_pair(struct pair *p)
-{
-    SSL_free(p->c);
-    SSL_free(p->s);
-    BIO_free(p->cnet);
-    BIO_free(p->snet);
-}
-
-/* Runs both handshakes; returns 1 when both finished. */
-static int handshake(struct pair *p, int *cr, int *sr)
-{
-    *cr = *sr = -1;
-    for (int i = 0; i < 1000 && (*cr != 1 || *sr != 1); i++) {
-        if (*cr != 1) {
-            *cr = SSL_do_handshake(p->c);
-            if (*cr != 1 && !wants(p->c, *cr))
-                return 0;
-        }
-        if (*sr != 1) {
-            *sr = SSL_do_handshake(p->s);
-            if (*sr != 1 && !wants(p->s, *sr))
-                return 0;
-        }
-        pump(p->cnet, p->snet);
-        pump(p->snet, p->cnet);
-    }
-    return *cr == 1 && *sr == 1;
-}
-
 /* Reads one message on `s`, pumping between attempts. */
 static int read_msg(struct pair *p, SSL *s, char *buf, int len)
 {
@@ -118,8 +43,7 @@ static int read_msg(struct pair *p, SSL *s, char *buf, int len)
         int n = SSL_read(s, buf, len);
         if (n > 0 || !wants(s, n))
             return n;
-        pump(p->cnet, p->snet);
-        pump(p->snet, p->cnet);
+        pump_both(p);
     }
     return -1;
 }
@@ -130,12 +54,12 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     int cr, sr;
     char buf[64];
 
-    make_pair(&p, cctx, sctx);
+    make_pair(&p, cctx, sctx, 512);
     SSL_set_tlsext_host_name(p.c, "localhost");
     SSL_set1_host(p.c, "localhost");
     printf("pair: before handshake want_nothing=%d finished=%d\n", SSL_want_nothing(p.c),
            SSL_is_init_finished(p.c));
-    int ok = handshake(&p, &cr, &sr);
+    int ok = handshake_both(&p, &cr, &sr);
     printf("handshake: ok=%d client=%d server=%d\n", ok, cr, sr);
     printf("client: version=%s cipher=%s verify=%ld reused=%d\n", SSL_get_version(p.c),
            SSL_get_cipher_name(p.c), SSL_get_verify_result(p.c), SSL_session_reused(p.c));
@@ -185,11 +109,11 @@ static void good_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     free_pair(&p);
 
     /* Resumption with the ticket the client received. */
-    make_pair(&p, cctx, sctx);
+    make_pair(&p, cctx, sctx, 512);
     SSL_set_tlsext_host_name(p.c, "localhost");
     printf("session: set=%d\n", SSL_set_session(p.c, sess));
     SSL_SESSION_free(sess);
-    ok = handshake(&p, &cr, &sr);
+    ok = handshake_both(&p, &cr, &sr);
     printf("resumed: ok=%d client reused=%d server reused=%d\n", ok, SSL_session_reused(p.c),
            SSL_session_reused(p.s));
     free_pair(&p);
@@ -201,8 +125,8 @@ static void untrusted_pair(SSL_CTX *cctx, SSL_CTX *sctx)
     int cr, sr;
 
     ERR_clear_error();
-    make_pair(&p, cctx, sctx);
-    int ok = handshake(&p, &cr, &sr);
+    make_pair(&p, cctx, sctx, 512);
+    int ok = handshake_both(&p, &cr, &sr);
     int err = SSL_get_error(p.c, cr);
     unsigned long e = ERR_get_error();
     printf("untrusted: ok=%d client=%d error=%d verify=%ld lib=%d reason=%d\n", ok, cr, err,

@@ -15,80 +15,13 @@
 #include <openssl/err.h>
 #include <openssl/bio.h>
 
-static void pump(BIO *from, BIO *to)
-{
-    char buf[300];
-    for (;;) {
-        size_t room = BIO_ctrl_get_write_guarantee(to);
-        size_t avail = BIO_ctrl_pending(from);
-        size_t n = sizeof(buf);
-        if (room == 0 || avail == 0)
-            return;
-        if (n > room)
-            n = room;
-        if (n > avail)
-            n = avail;
-        int got = BIO_read(from, buf, (int)n);
-        if (got <= 0 || BIO_write(to, buf, got) != got)
-            return;
-    }
-}
+#include "pair.h"
 
-struct pair {
-    SSL *c, *s;
-    BIO *cnet, *snet;
-};
-
-static void pump_both(struct pair *p)
-{
-    pump(p->cnet, p->snet);
-    pump(p->snet, p->cnet);
-}
-
-static int wants(SSL *s, int ret)
-{
-    int e = SSL_get_error(s, ret);
-    return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
-}
-
-static void make_pair(struct pair *p, SSL_CTX *cctx, SSL_CTX *sctx)
-{
-    BIO *cint, *sint;
-    BIO_new_bio_pair(&cint, 4096, &p->cnet, 4096);
-    BIO_new_bio_pair(&sint, 4096, &p->snet, 4096);
-    p->c = SSL_new(cctx);
-    p->s = SSL_new(sctx);
-    SSL_set_bio(p->c, cint, cint);
-    SSL_set_bio(p->s, sint, sint);
-    SSL_set_connect_state(p->c);
-    SSL_set_accept_state(p->s);
-}
-
-static void free_pair(struct pair *p)
-{
-    SSL_free(p->c);
-    SSL_free(p->s);
-    BIO_free(p->cnet);
-    BIO_free(p->snet);
-}
-
+/* Both handshakes; 1 when both finished. */
 static int handshake(struct pair *p)
 {
-    int cr = -1, sr = -1;
-    for (int i = 0; i < 100 && (cr != 1 || sr != 1); i++) {
-        if (cr != 1) {
-            cr = SSL_do_handshake(p->c);
-            if (cr != 1 && !wants(p->c, cr))
-                return 0;
-        }
-        if (sr != 1) {
-            sr = SSL_do_handshake(p->s);
-            if (sr != 1 && !wants(p->s, sr))
-                return 0;
-        }
-        pump_both(p);
-    }
-    return cr == 1 && sr == 1;
+    int cr, sr;
+    return handshake_both(p, &cr, &sr);
 }
 
 /* SSL_read on a side that expects no application data: 1 if it wants more. */
@@ -226,7 +159,7 @@ int main(int argc, char **argv)
 
     /* TLS 1.2 through the client connection's own maximum. */
     struct pair p;
-    make_pair(&p, cctx, sctx);
+    make_pair(&p, cctx, sctx, 4096);
     long set = SSL_set_max_proto_version(p.c, TLS1_2_VERSION);
     printf("tls12: set max=%ld max=%#lx ctx max=%ld\n", set, SSL_get_max_proto_version(p.c),
            SSL_CTX_get_max_proto_version(cctx));
@@ -248,7 +181,7 @@ int main(int argc, char **argv)
     /* Refused: TLS 1.3 has no renegotiation, and SSL_OP_NO_RENEGOTIATION. */
     sni_calls = 0;
     keylog_lines = 0;
-    make_pair(&p, cctx, sctx);
+    make_pair(&p, cctx, sctx, 4096);
     SSL_set_tlsext_host_name(p.c, "localhost");
     ok = handshake(&p);
     const unsigned char *proto = NULL;
@@ -265,7 +198,7 @@ int main(int argc, char **argv)
     SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION);
     uint64_t op = SSL_CTX_set_options(cctx, SSL_OP_NO_RENEGOTIATION);
     printf("no reneg: option set=%d\n", (op & SSL_OP_NO_RENEGOTIATION) != 0);
-    make_pair(&p, cctx, sctx);
+    make_pair(&p, cctx, sctx, 4096);
     ok = handshake(&p);
     printf("no reneg: handshake=%d version=%s renegotiate=%d pending=%d\n", ok,
            SSL_get_version(p.c), SSL_renegotiate(p.c), SSL_renegotiate_pending(p.c));
