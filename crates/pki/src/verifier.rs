@@ -60,35 +60,105 @@ pub fn verify_handshake_signature(
     Ok(HandshakeSignatureValid::assertion())
 }
 
-/// Verifies servers against a [`RootCertStore`] (the client side).
+/// What both verifiers check a chain against: the trust anchors, the
+/// provider that verifies signatures and the depth limit. One type, so the
+/// server and client sides cannot drift apart in how they build a path or
+/// check a handshake signature.
 #[derive(Debug)]
-pub struct WebPkiServerVerifier {
+struct Anchors {
     roots: Arc<RootCertStore>,
     provider: &'static CryptoProvider,
     max_depth: usize,
+}
+
+impl Anchors {
+    fn new(roots: Arc<RootCertStore>, provider: &'static CryptoProvider) -> Self {
+        Self {
+            roots,
+            provider,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+
+    /// The path from `end_entity` to an anchor for `purpose`, leaf first.
+    fn verify(
+        &self,
+        purpose: KeyPurpose,
+        end_entity: &CertificateDer,
+        intermediates: &[CertificateDer],
+        server_name: Option<&ServerName>,
+        now: UnixTime,
+    ) -> Result<Vec<CertificateDer>, Error> {
+        let mut opts = VerifyOptions::new(purpose);
+        opts.max_depth = self.max_depth;
+        Ok(verify_chain(
+            &self.roots,
+            self.provider,
+            end_entity,
+            intermediates,
+            server_name,
+            now,
+            &opts,
+        )?)
+    }
+}
+
+/// The signature half of [`ServerCertVerifier`] and [`ClientCertVerifier`]:
+/// the same three methods in both traits, answered from `self.anchors`
+/// whichever side is asking.
+macro_rules! handshake_signature_methods {
+    () => {
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer,
+            scheme: SignatureScheme,
+            signature: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            let provider = self.anchors.provider;
+            verify_handshake_signature(provider, message, cert, scheme, signature, false)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer,
+            scheme: SignatureScheme,
+            signature: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            let provider = self.anchors.provider;
+            verify_handshake_signature(provider, message, cert, scheme, signature, true)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            SUPPORTED_VERIFY_SCHEMES.to_vec()
+        }
+    };
+}
+
+/// Verifies servers against a [`RootCertStore`] (the client side).
+#[derive(Debug)]
+pub struct WebPkiServerVerifier {
+    anchors: Anchors,
 }
 
 /// Builds a [`WebPkiServerVerifier`].
 #[derive(Debug)]
 pub struct ServerVerifierBuilder {
-    roots: Arc<RootCertStore>,
-    provider: &'static CryptoProvider,
-    max_depth: usize,
+    anchors: Anchors,
 }
 
 impl ServerVerifierBuilder {
     /// The most intermediates allowed (`SSL_CTX_set_verify_depth`).
     pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth;
+        self.anchors.max_depth = depth;
         self
     }
 
     /// The verifier.
     pub fn build(self) -> Arc<WebPkiServerVerifier> {
         Arc::new(WebPkiServerVerifier {
-            roots: self.roots,
-            provider: self.provider,
-            max_depth: self.max_depth,
+            anchors: self.anchors,
         })
     }
 }
@@ -100,9 +170,7 @@ impl WebPkiServerVerifier {
         provider: &'static CryptoProvider,
     ) -> ServerVerifierBuilder {
         ServerVerifierBuilder {
-            roots,
-            provider,
-            max_depth: DEFAULT_MAX_DEPTH,
+            anchors: Anchors::new(roots, provider),
         }
     }
 
@@ -115,17 +183,13 @@ impl WebPkiServerVerifier {
         server_name: &ServerName,
         now: UnixTime,
     ) -> Result<Vec<CertificateDer>, Error> {
-        let mut opts = VerifyOptions::new(KeyPurpose::ServerAuth);
-        opts.max_depth = self.max_depth;
-        Ok(verify_chain(
-            &self.roots,
-            self.provider,
+        self.anchors.verify(
+            KeyPurpose::ServerAuth,
             end_entity,
             intermediates,
             Some(server_name),
             now,
-            &opts,
-        )?)
+        )
     }
 }
 
@@ -141,49 +205,23 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         Ok(ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_handshake_signature(self.provider, message, cert, scheme, signature, false)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_handshake_signature(self.provider, message, cert, scheme, signature, true)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        SUPPORTED_VERIFY_SCHEMES.to_vec()
-    }
+    handshake_signature_methods!();
 }
 
 /// Verifies client certificates against a [`RootCertStore`] (the server
 /// side of mutual TLS).
 #[derive(Debug)]
 pub struct WebPkiClientVerifier {
-    roots: Arc<RootCertStore>,
-    provider: &'static CryptoProvider,
+    anchors: Anchors,
     subjects: Vec<DistinguishedName>,
     mandatory: bool,
-    max_depth: usize,
 }
 
 /// Builds a [`WebPkiClientVerifier`].
 #[derive(Debug)]
 pub struct ClientVerifierBuilder {
-    roots: Arc<RootCertStore>,
-    provider: &'static CryptoProvider,
+    anchors: Anchors,
     mandatory: bool,
-    max_depth: usize,
 }
 
 impl ClientVerifierBuilder {
@@ -197,18 +235,16 @@ impl ClientVerifierBuilder {
 
     /// The most intermediates allowed.
     pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth;
+        self.anchors.max_depth = depth;
         self
     }
 
     /// The verifier.
     pub fn build(self) -> Arc<WebPkiClientVerifier> {
         Arc::new(WebPkiClientVerifier {
-            subjects: self.roots.subjects(),
-            roots: self.roots,
-            provider: self.provider,
+            subjects: self.anchors.roots.subjects(),
+            anchors: self.anchors,
             mandatory: self.mandatory,
-            max_depth: self.max_depth,
         })
     }
 }
@@ -221,10 +257,8 @@ impl WebPkiClientVerifier {
         provider: &'static CryptoProvider,
     ) -> ClientVerifierBuilder {
         ClientVerifierBuilder {
-            roots,
-            provider,
+            anchors: Anchors::new(roots, provider),
             mandatory: true,
-            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 
@@ -236,17 +270,8 @@ impl WebPkiClientVerifier {
         intermediates: &[CertificateDer],
         now: UnixTime,
     ) -> Result<Vec<CertificateDer>, Error> {
-        let mut opts = VerifyOptions::new(KeyPurpose::ClientAuth);
-        opts.max_depth = self.max_depth;
-        Ok(verify_chain(
-            &self.roots,
-            self.provider,
-            end_entity,
-            intermediates,
-            None,
-            now,
-            &opts,
-        )?)
+        self.anchors
+            .verify(KeyPurpose::ClientAuth, end_entity, intermediates, None, now)
     }
 }
 
@@ -269,27 +294,5 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         Ok(ClientCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_handshake_signature(self.provider, message, cert, scheme, signature, false)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        verify_handshake_signature(self.provider, message, cert, scheme, signature, true)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        SUPPORTED_VERIFY_SCHEMES.to_vec()
-    }
+    handshake_signature_methods!();
 }

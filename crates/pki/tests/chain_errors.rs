@@ -69,9 +69,8 @@ fn p05_expired_intermediate() {
     let mut p = ca_params("Inter");
     p.not_after = rcgen::date_time_ymd(2000, 1, 1);
     let i = inter_with(p, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
+        leaf_via(&r, &i, &["example.com"], "example.com"),
         E::Expired,
     );
 }
@@ -154,20 +153,17 @@ fn p05_name_mismatch() {
 #[test]
 fn p05_ip_mismatch() {
     let r = root("Root", &P256);
-    let (l, _) = leaf(&["192.0.2.7", "example.com"], &P256, &r);
     expect_err(
-        verify_server(&[&r], &l, &[], "192.0.2.8"),
+        leaf_of(&r, &["192.0.2.7", "example.com"], "192.0.2.8"),
         E::IpAddressMismatch,
     );
     // A DNS SAN spelled like an address never matches an IP reference.
-    let (l, _) = leaf(&["example.com"], &P256, &r);
     expect_err(
-        verify_server(&[&r], &l, &[], "10.0.0.1"),
+        leaf_of(&r, &["example.com"], "10.0.0.1"),
         E::IpAddressMismatch,
     );
-    let (l, _) = leaf(&["192.0.2.7"], &P256, &r);
     expect_err(
-        verify_server(&[&r], &l, &[], "::ffff:192.0.2.7"),
+        leaf_of(&r, &["192.0.2.7"], "::ffff:192.0.2.7"),
         E::IpAddressMismatch,
     );
 }
@@ -178,32 +174,20 @@ fn p05_issuer_not_a_ca() {
     let mut p = ca_params("Inter");
     p.is_ca = IsCa::ExplicitNoCa;
     let i = inter_with(p, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
-    expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
-        E::NotCa,
-    );
+    expect_err(leaf_via(&r, &i, &["example.com"], "example.com"), E::NotCa);
 
     // A CA whose keyUsage lacks keyCertSign.
     let mut p = ca_params("Inter");
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     let i = inter_with(p, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
-    expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
-        E::NotCa,
-    );
+    expect_err(leaf_via(&r, &i, &["example.com"], "example.com"), E::NotCa);
 
     // No basicConstraints at all on a v3 intermediate.
     let mut p = ca_params("Inter");
     p.is_ca = IsCa::NoCa;
     p.key_usages.clear();
     let i = inter_with(p, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
-    expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
-        E::NotCa,
-    );
+    expect_err(leaf_via(&r, &i, &["example.com"], "example.com"), E::NotCa);
 }
 
 #[test]
@@ -224,9 +208,8 @@ fn p05_path_len_exceeded() {
     rp.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     let r = root_with(rp, &P256);
     let i = inter("Inter", &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
+        leaf_via(&r, &i, &["example.com"], "example.com"),
         E::PathLenExceeded,
     );
     // pathLen 0 still allows a leaf directly below.
@@ -298,9 +281,8 @@ fn p05_invalid_purpose() {
     let mut ip = ca_params("Inter");
     eku(&mut ip, &[ExtendedKeyUsagePurpose::ClientAuth]);
     let i = inter_with(ip, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
+        leaf_via(&r, &i, &["example.com"], "example.com"),
         E::InvalidPurpose,
     );
 }
@@ -329,9 +311,8 @@ fn p05_unhandled_critical_extension() {
     ext.set_criticality(true);
     ip.custom_extensions = vec![ext];
     let i = inter_with(ip, &P256, &r);
-    let (l, _) = leaf(&["example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &l, std::slice::from_ref(&i.der), "example.com"),
+        leaf_via(&r, &i, &["example.com"], "example.com"),
         E::UnhandledCriticalExtension,
     );
 }
@@ -356,25 +337,26 @@ fn p05_name_constraints_dns() {
     let (ok, _) = leaf(&["www.example.com", "example.com"], &P256, &i);
     verify_server(&[&r], &ok, &chain, "www.example.com").unwrap();
 
-    let (outside, _) = leaf(&["www.example.com", "www.other.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &outside, &chain, "www.example.com"),
+        leaf_via(
+            &r,
+            &i,
+            &["www.example.com", "www.other.com"],
+            "www.example.com",
+        ),
         E::NameConstraintPermittedViolation,
     );
-    let (suffix_trick, _) = leaf(&["evilexample.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &suffix_trick, &chain, "evilexample.com"),
+        leaf_via(&r, &i, &["evilexample.com"], "evilexample.com"),
         E::NameConstraintPermittedViolation,
     );
-    let (excluded, _) = leaf(&["x.bad.example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &excluded, &chain, "x.bad.example.com"),
+        leaf_via(&r, &i, &["x.bad.example.com"], "x.bad.example.com"),
         E::NameConstraintExcludedViolation,
     );
     // A wildcard that could stand for the excluded name.
-    let (wild, _) = leaf(&["*.example.com"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &wild, &chain, "www.example.com"),
+        leaf_via(&r, &i, &["*.example.com"], "www.example.com"),
         E::NameConstraintExcludedViolation,
     );
 }
@@ -398,14 +380,12 @@ fn p05_name_constraints_ip() {
     let chain = [i.der.clone()];
     let (ok, _) = leaf(&["10.1.2.3"], &P256, &i);
     verify_server(&[&r], &ok, &chain, "10.1.2.3").unwrap();
-    let (outside, _) = leaf(&["192.168.1.1"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &outside, &chain, "192.168.1.1"),
+        leaf_via(&r, &i, &["192.168.1.1"], "192.168.1.1"),
         E::NameConstraintPermittedViolation,
     );
-    let (excluded, _) = leaf(&["10.9.1.1"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &excluded, &chain, "10.9.1.1"),
+        leaf_via(&r, &i, &["10.9.1.1"], "10.9.1.1"),
         E::NameConstraintExcludedViolation,
     );
 }
@@ -427,9 +407,8 @@ fn p05_name_constraints_on_trust_anchor() {
         "host.corp.example",
     )
     .unwrap();
-    let (bad, _) = leaf(&["bank.example"], &P256, &i);
     expect_err(
-        verify_server(&[&r], &bad, std::slice::from_ref(&i.der), "bank.example"),
+        leaf_via(&r, &i, &["bank.example"], "bank.example"),
         E::NameConstraintPermittedViolation,
     );
 }

@@ -167,3 +167,26 @@ pub fn as_core(e: CertificateError) -> Error {
 pub fn eku(params: &mut CertificateParams, purposes: &[ExtendedKeyUsagePurpose]) {
     params.extended_key_usages = purposes.to_vec();
 }
+
+/// Server-purpose verification, for `host`, of a fresh P-256 leaf for
+/// `sans` signed by the root `root` itself.
+pub fn leaf_of(
+    root: &Ca,
+    sans: &[&str],
+    host: &str,
+) -> Result<Vec<CertificateDer>, CertificateError> {
+    let (l, _) = leaf(sans, &P256, root);
+    verify_server(&[root], &l, &[], host)
+}
+
+/// As [`leaf_of`] for a leaf signed by `inter`, which is sent along as
+/// the one intermediate; `root` is the only trust anchor.
+pub fn leaf_via(
+    root: &Ca,
+    inter: &Ca,
+    sans: &[&str],
+    host: &str,
+) -> Result<Vec<CertificateDer>, CertificateError> {
+    let (l, _) = leaf(sans, &P256, inter);
+    verify_server(&[root], &l, std::slice::from_ref(&inter.der), host)
+}
