@@ -1,8 +1,11 @@
 //! The deframer: transport bytes in, whole records out.
 //!
-//! One fixed buffer of one maximal record plus its header holds everything
-//! that has been received but not yet handed out, so a peer can never make
-//! it grow, whatever lengths it announces. Bytes may arrive split in any
+//! One buffer of at most one maximal record plus its header holds
+//! everything that has been received but not yet handed out, so a peer can
+//! never make it grow past that, whatever lengths it announces. The buffer
+//! starts small and grows only as far as the records actually received
+//! need: a handshake's records fit in a few KiB, and only bulk data brings
+//! it to the full size. Bytes may arrive split in any
 //! way (one at a time, or many records at once); a record is returned only
 //! when it is complete, and its header is checked first so that an
 //! oversized or malformed record is refused before its body is awaited.
@@ -16,8 +19,11 @@ use crate::empty::EmptyRun;
 use crate::header::{RecordHeader, check_header, parse_header};
 use crate::{HEADER_LEN, MAX_CIPHERTEXT_TLS12};
 
-/// The buffer size: the largest record of either version, with its header.
+/// The largest buffer: the largest record of either version, with its header.
 const BUF_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_TLS12;
+/// The first allocation: room for a typical handshake flight, so that a
+/// handshake reads its records without growing the buffer again.
+const MIN_BUF_LEN: usize = 4096;
 
 /// A record as it came off the wire: header checked, body still protected.
 /// The body is borrowed mutably so it can be decrypted where it lies.
@@ -31,7 +37,9 @@ pub struct OpaqueRecord<'a> {
 
 /// Reassembles records from a byte stream. See the module docs.
 pub struct Deframer {
-    buf: Box<[u8]>,
+    /// Every byte of it may have held plaintext (it is wiped on drop); its
+    /// length only grows, up to [`BUF_LEN`].
+    buf: Vec<u8>,
     /// First byte not yet handed out as part of a record.
     start: usize,
     /// One past the last byte committed.
@@ -47,10 +55,10 @@ impl Deframer {
     /// An empty deframer accepting records up to the TLS 1.2 ciphertext
     /// limit, the largest any version allows, because the version is not
     /// known before the hellos; [`Deframer::set_max_ciphertext_len`]
-    /// tightens it.
+    /// tightens it. Nothing is allocated until the first byte arrives.
     pub fn new() -> Self {
         Self {
-            buf: vec![0u8; BUF_LEN].into_boxed_slice(),
+            buf: Vec::new(),
             start: 0,
             end: 0,
             max_len: MAX_CIPHERTEXT_TLS12,
@@ -65,18 +73,38 @@ impl Deframer {
     /// Non-empty unless a whole record is already buffered (then call
     /// [`Deframer::next_record`] first). Unconsumed bytes are moved to the
     /// front only when the record in progress would not otherwise fit, so
-    /// that coalesced records cost no copying.
+    /// that coalesced records cost no copying; the buffer grows (to at most
+    /// one maximal record) only when moving is not enough.
     pub fn spare(&mut self) -> &mut [u8] {
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
         }
-        if self.start > 0 && self.buf.len() - self.end < self.missing() {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
+        let need = self.end + self.missing();
+        if need > self.buf.len() {
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            let need = self.end + self.missing();
+            if need > self.buf.len() {
+                self.grow(need);
+            }
         }
         &mut self.buf[self.end..]
+    }
+
+    /// Reallocates the buffer to hold at least `need` bytes (capped at
+    /// [`BUF_LEN`]; `missing` never asks beyond it, because headers are
+    /// checked against the limit before their body is awaited). The old
+    /// allocation is wiped before it is freed, as it may hold plaintext.
+    fn grow(&mut self, need: usize) {
+        let len = need.next_power_of_two().clamp(MIN_BUF_LEN, BUF_LEN);
+        let mut buf = vec![0u8; len];
+        buf[..self.end].copy_from_slice(&self.buf[..self.end]);
+        self.buf.zeroize();
+        self.buf = buf;
     }
 
     /// Notes that `n` bytes were written at the front of [`Deframer::spare`].
@@ -144,7 +172,8 @@ impl Deframer {
 
     /// Sets the largest record body accepted (TLSCiphertext.length, or
     /// TLSPlaintext.length before keys are in use). Values beyond the TLS
-    /// 1.2 ciphertext limit are capped to it, which is also the buffer size.
+    /// 1.2 ciphertext limit are capped to it, which is also the largest
+    /// buffer size.
     pub fn set_max_ciphertext_len(&mut self, n: usize) {
         self.max_len = n.min(MAX_CIPHERTEXT_TLS12);
     }
@@ -159,6 +188,29 @@ impl Deframer {
         self.end - self.start
     }
 
+    /// Where `part` (a slice of the record last returned by
+    /// [`Deframer::next_record`], given as its address and length) lies in
+    /// the buffer, so that a caller can keep reading decrypted bytes in
+    /// place after the borrow ended. `None` if it is not inside the buffer.
+    /// The range stays valid until the next call to
+    /// [`Deframer::spare`], [`Deframer::push`] or [`Deframer::next_record`].
+    pub fn locate(&self, addr: usize, len: usize) -> Option<core::ops::Range<usize>> {
+        let from = addr.checked_sub(self.buf.as_ptr() as usize)?;
+        let to = from.checked_add(len)?;
+        (to <= self.start).then_some(from..to)
+    }
+
+    /// Bytes of the buffer, for a range from [`Deframer::locate`]; empty if
+    /// the range is not inside the buffer.
+    pub fn bytes(&self, range: core::ops::Range<usize>) -> &[u8] {
+        self.buf.get(range).unwrap_or_default()
+    }
+
+    /// Bytes of memory the buffer holds (for memory accounting and tests).
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Bytes still needed to complete the record at the front (the header
     /// first). Zero when a whole record is buffered.
     fn missing(&self) -> usize {
@@ -167,7 +219,10 @@ impl Deframer {
             return HEADER_LEN - have;
         }
         let len = u16::from_be_bytes([self.buf[self.start + 3], self.buf[self.start + 4]]);
-        (HEADER_LEN + usize::from(len)).saturating_sub(have)
+        // A header over the limit is refused by `next_record`; asking for
+        // its body would only grow the buffer for nothing.
+        let len = usize::from(len).min(self.max_len);
+        (HEADER_LEN + len).saturating_sub(have)
     }
 
     fn fail(&mut self, e: Error) -> Error {

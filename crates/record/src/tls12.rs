@@ -13,6 +13,7 @@
 use ferrotls_core::crypto::{AeadKey, TAG_LEN, Tls12AeadKind, Tls12CipherSuite};
 use ferrotls_core::{ContentType, Error, PeerMisbehaved, ProtocolVersion};
 
+use crate::aead::{Appended, open_in_place, seal_appended};
 use crate::deframer::OpaqueRecord;
 use crate::empty::EmptyRun;
 use crate::header::RecordHeader;
@@ -120,17 +121,8 @@ impl MessageEncrypter for Tls12Encrypter {
         out.extend_from_slice(&nonce[nonce.len() - explicit_len..]);
         let body = out.len();
         out.extend_from_slice(plaintext);
-        match self.keys.key.seal_in_place(&nonce, &aad, &mut out[body..]) {
-            Ok(tag) => {
-                out.extend_from_slice(&tag);
-                self.seq.advance();
-                Ok(())
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
+        let at = Appended { start, body };
+        seal_appended(&*self.keys.key, &mut self.seq, &nonce, &aad, out, at)
     }
 
     fn overhead(&self) -> usize {
@@ -175,14 +167,7 @@ impl MessageDecrypter for Tls12Decrypter {
         };
         // plaintext_len <= 2^14, so it fits in 16 bits.
         let aad = additional_data(seq, &rec.header, plaintext_len as u16);
-        let len = self
-            .keys
-            .key
-            .open_in_place(&nonce, &aad, body)
-            .map_err(|_| Error::DecryptError)?;
-        self.seq.advance();
-        let body: &'a [u8] = body;
-        let plain = body.get(..len).ok_or(Error::DecryptError)?;
+        let plain = open_in_place(&*self.keys.key, &mut self.seq, &nonce, &aad, body)?;
         check_fragment(rec.header.content_type, plain.len(), &mut self.empty_run)?;
         Ok(PlainRecord {
             content_type: rec.header.content_type,

@@ -8,6 +8,7 @@
 use ferrotls_core::crypto::{AeadAlgorithm, AeadKey, NONCE_LEN, Secret, TAG_LEN, Tls13CipherSuite};
 use ferrotls_core::{ContentType, Error, InvalidMessage, PeerMisbehaved, ProtocolVersion};
 
+use crate::aead::{Appended, open_in_place, seal_appended};
 use crate::deframer::OpaqueRecord;
 use crate::empty::EmptyRun;
 use crate::header::RecordHeader;
@@ -108,22 +109,12 @@ impl MessageEncrypter for Tls13Encrypter {
         out.extend_from_slice(&aad);
         out.extend_from_slice(plaintext);
         out.push(content_type.get());
-        let sealed = self.key.seal_in_place(
-            &self.iv.nonce_for(seq),
-            &aad,
-            &mut out[start + HEADER_LEN..],
-        );
-        match sealed {
-            Ok(tag) => {
-                out.extend_from_slice(&tag);
-                self.seq.advance();
-                Ok(())
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
+        let nonce = self.iv.nonce_for(seq);
+        let at = Appended {
+            start,
+            body: start + HEADER_LEN,
+        };
+        seal_appended(&*self.key, &mut self.seq, &nonce, &aad, out, at)
     }
 
     fn overhead(&self) -> usize {
@@ -171,13 +162,8 @@ impl MessageDecrypter for Tls13Decrypter {
         }
         let seq = self.seq.peek()?;
         let aad = rec.header.encode();
-        let len = self
-            .key
-            .open_in_place(&self.iv.nonce_for(seq), &aad, payload)
-            .map_err(|_| Error::DecryptError)?;
-        self.seq.advance();
-        let payload: &'a [u8] = payload;
-        let inner = payload.get(..len).ok_or(Error::DecryptError)?;
+        let nonce = self.iv.nonce_for(seq);
+        let inner = open_in_place(&*self.key, &mut self.seq, &nonce, &aad, payload)?;
         // TLSInnerPlaintext is content + type byte + padding, at most
         // 2^14 + 1 bytes (RFC 8446 section 5.4).
         if inner.len() > MAX_PLAINTEXT + 1 {

@@ -9,30 +9,19 @@ use ferrotls_record::{MessageEncrypter, tls12_encrypter, tls13_decrypter, tls13_
 use crate::common::deframe_all;
 use crate::tls12::key_iv;
 
+/// The suite with only its confidentiality limit changed.
 fn tls13_with_limit(limit: u64) -> &'static Tls13CipherSuite {
-    let s = &TLS13_AES_128_GCM_SHA256;
     Box::leak(Box::new(Tls13CipherSuite {
-        suite: s.suite,
-        hash: s.hash,
-        hmac: s.hmac,
-        hkdf: s.hkdf,
-        aead: s.aead,
         confidentiality_limit: limit,
-        integrity_limit: s.integrity_limit,
+        ..TLS13_AES_128_GCM_SHA256
     }))
 }
 
+/// The suite with only its confidentiality limit changed.
 fn tls12_with_limit(limit: u64) -> &'static Tls12CipherSuite {
-    let s = &TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
     Box::leak(Box::new(Tls12CipherSuite {
-        suite: s.suite,
-        hash: s.hash,
-        hmac: s.hmac,
-        prf: s.prf,
-        aead: s.aead,
-        aead_kind: s.aead_kind,
-        sign: s.sign,
         confidentiality_limit: limit,
+        ..TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
     }))
 }
 
