@@ -159,6 +159,21 @@ pub fn decode_base64(input: impl Iterator<Item = u8>) -> Result<Vec<u8>, PemErro
     r.map(|()| out)
 }
 
+/// Appends `bytes` to `out` without leaving a copy behind. A `Vec` that
+/// grows moves its bytes to a new allocation and frees the old one as it
+/// is, and a decoded block may be a private key; so the growth is done
+/// here, wiping the old buffer first.
+fn extend_wiping(out: &mut Vec<u8>, bytes: &[u8]) {
+    if out.capacity() - out.len() < bytes.len() {
+        let want = (out.len() + bytes.len()).max(out.capacity() * 2).max(64);
+        let mut bigger = Vec::with_capacity(want);
+        bigger.extend_from_slice(out);
+        wipe(out);
+        *out = bigger;
+    }
+    out.extend_from_slice(bytes);
+}
+
 fn decode_into(input: impl Iterator<Item = u8>, out: &mut Vec<u8>) -> Result<(), PemError> {
     let mut group = [0u8; 4];
     let mut n = 0usize;
@@ -192,7 +207,7 @@ fn decode_into(input: impl Iterator<Item = u8>, out: &mut Vec<u8>) -> Result<(),
             if (pad == 1 && group[2] & 0x03 != 0) || (pad == 2 && group[1] & 0x0f != 0) {
                 return Err(PemError::BadBase64);
             }
-            out.extend_from_slice(&bytes[1..1 + take]);
+            extend_wiping(out, &bytes[1..1 + take]);
             n = 0;
             if pad > 0 {
                 // Padding ends the data; anything but whitespace after it
