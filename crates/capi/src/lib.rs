@@ -17,6 +17,7 @@
 //! says why it is sound.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 #![allow(non_snake_case)] // OpenSSL's function names
 
 mod bio;
