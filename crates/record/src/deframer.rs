@@ -44,6 +44,9 @@ pub struct Deframer {
     start: usize,
     /// One past the last byte committed.
     end: usize,
+    /// One past the last byte ever committed: nothing beyond it was ever
+    /// written, so the wipe on drop stops there.
+    high: usize,
     max_len: usize,
     empty_run: EmptyRun,
     /// A framing error is fatal: once seen it is returned for every call,
@@ -61,6 +64,7 @@ impl Deframer {
             buf: Vec::new(),
             start: 0,
             end: 0,
+            high: 0,
             max_len: MAX_CIPHERTEXT_TLS12,
             empty_run: EmptyRun::default(),
             error: None,
@@ -103,8 +107,9 @@ impl Deframer {
         let len = need.next_power_of_two().clamp(MIN_BUF_LEN, BUF_LEN);
         let mut buf = vec![0u8; len];
         buf[..self.end].copy_from_slice(&self.buf[..self.end]);
-        self.buf.zeroize();
+        self.wipe();
         self.buf = buf;
+        self.high = self.end;
     }
 
     /// Notes that `n` bytes were written at the front of [`Deframer::spare`].
@@ -114,6 +119,7 @@ impl Deframer {
         let room = self.buf.len() - self.end;
         debug_assert!(n <= room, "commit({n}) beyond spare room {room}");
         self.end += n.min(room);
+        self.high = self.high.max(self.end);
     }
 
     /// Copies as much of `bytes` as fits and returns how many were taken.
@@ -225,6 +231,12 @@ impl Deframer {
         (HEADER_LEN + len).saturating_sub(have)
     }
 
+    /// Wipes every byte that was ever received (and possibly decrypted).
+    fn wipe(&mut self) {
+        let high = self.high.min(self.buf.len());
+        self.buf[..high].zeroize();
+    }
+
     fn fail(&mut self, e: Error) -> Error {
         self.error = Some(e.clone());
         e
@@ -238,9 +250,10 @@ impl Default for Deframer {
 }
 
 impl Drop for Deframer {
-    /// The buffer held decrypted plaintext; it is wiped like a secret.
+    /// The buffer held decrypted plaintext; it is wiped like a secret, as
+    /// far as it was ever written.
     fn drop(&mut self) {
-        self.buf.zeroize();
+        self.wipe();
     }
 }
 

@@ -61,7 +61,7 @@ pub(crate) type Step<T> = Result<T, Stop>;
 /// What one incoming record turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Got {
-    /// Application data (possibly empty) was appended to the read buffer.
+    /// Application data (possibly empty) is ready to be read.
     AppData,
     /// Handshake messages were processed (post-handshake: ticket, KeyUpdate).
     Handshake,
@@ -125,8 +125,17 @@ pub(crate) struct Engine {
     out: Vec<u8>,
     out_pos: usize,
     needs_flush: bool,
+    /// Application bytes that must outlive the deframer's buffer (data
+    /// that arrived while earlier data was still unread, e.g. during a
+    /// renegotiation); `app_pos` is the first unread byte.
     pub(crate) app_in: Vec<u8>,
     pub(crate) app_pos: usize,
+    /// Unread application bytes of the last record, still where it was
+    /// decrypted in the deframer's buffer: the common case reads them from
+    /// there without another copy. Non-empty only while `app_in` is empty
+    /// (so the order of the bytes is kept), and moved into `app_in` before
+    /// the deframer's buffer is touched again.
+    pub(crate) app_held: std::ops::Range<usize>,
     pub(crate) pending_write: Option<PendingWrite>,
     pub(crate) summary: Option<HandshakeSummary>,
     /// TLS 1.3 tickets received (client), newest last.
@@ -173,6 +182,7 @@ impl Engine {
             needs_flush: false,
             app_in: Vec::new(),
             app_pos: 0,
+            app_held: 0..0,
             pending_write: None,
             summary: None,
             tickets: Vec::new(),
@@ -388,8 +398,48 @@ impl Engine {
 
     // ---- input ---------------------------------------------------------
 
+    /// Unread application bytes, in order (see `app_held`).
+    pub fn app_data(&self) -> &[u8] {
+        if self.app_held.is_empty() {
+            return &self.app_in[self.app_pos..];
+        }
+        self.deframer
+            .as_ref()
+            .map_or(&[][..], |d| d.bytes(self.app_held.clone()))
+    }
+
+    /// Marks `n` bytes of [`Engine::app_data`] as read.
+    pub fn consume_app(&mut self, n: usize) {
+        if !self.app_held.is_empty() {
+            self.app_held.start = (self.app_held.start + n).min(self.app_held.end);
+            if self.app_held.is_empty() {
+                self.app_held = 0..0;
+            }
+            return;
+        }
+        self.app_pos = (self.app_pos + n).min(self.app_in.len());
+        if self.app_pos == self.app_in.len() {
+            self.app_in.clear();
+            self.app_pos = 0;
+        }
+    }
+
+    /// Moves unread bytes held in the deframer's buffer into `app_in`,
+    /// before anything may overwrite that buffer.
+    fn spill_held(&mut self) {
+        if self.app_held.is_empty() {
+            return;
+        }
+        if let Some(d) = self.deframer.as_ref() {
+            self.app_in
+                .extend_from_slice(d.bytes(self.app_held.clone()));
+        }
+        self.app_held = 0..0;
+    }
+
     /// Reads, decrypts and dispatches one record.
     pub fn read_record(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<Got> {
+        self.spill_held();
         loop {
             let max = self.max_ciphertext;
             let deframer = self.deframer.get_or_insert_with(|| {
@@ -404,22 +454,43 @@ impl Engine {
                     .contains(&ContentType::ApplicationData)
             });
             let discard_app = self.shutdown_sent;
+            // Application data left where it was decrypted: its address
+            // and length, turned into a buffer range once the borrow ends.
+            let mut held = None;
             let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
                 Err(e) => Err(e),
                 Ok(None) => Ok(None),
                 Ok(Some(rec)) => match self.decrypter.decrypt(rec) {
                     Err(e) => Err(e),
-                    Ok(plain) => classify(
-                        plain.content_type,
-                        plain.payload,
-                        handshaking,
-                        discard_app,
-                        &mut self.joiner,
-                        &mut self.app_in,
-                    )
-                    .map(Some),
+                    Ok(plain) => {
+                        let r = classify(
+                            plain.content_type,
+                            plain.payload,
+                            handshaking,
+                            &mut self.joiner,
+                        );
+                        // After we sent close_notify, data the peer still
+                        // sends is discarded (as OpenSSL does while waiting
+                        // for its close_notify).
+                        if matches!(r, Ok(Incoming::AppData)) && !discard_app {
+                            if self.app_pos < self.app_in.len() {
+                                self.app_in.extend_from_slice(plain.payload);
+                            } else if !plain.payload.is_empty() {
+                                held = Some((plain.payload.as_ptr() as usize, plain.payload.len()));
+                            }
+                        }
+                        r.map(Some)
+                    }
                 },
             };
+            if let Some((addr, len)) = held {
+                let range = self.deframer.as_ref().and_then(|d| d.locate(addr, len));
+                let Some(range) = range else {
+                    let e = Error::General("decrypted record outside the record buffer".into());
+                    return Err(self.fail(t, e, location));
+                };
+                self.app_held = range;
+            }
             match classified {
                 Err(e) => return Err(self.fail(t, e, location)),
                 Ok(Some(inc)) => return self.dispatch(t, inc, location),
@@ -647,7 +718,7 @@ impl Engine {
         if !self.mode.contains(Mode::RELEASE_BUFFERS) {
             return;
         }
-        if self.deframer.as_ref().is_some_and(|d| d.buffered() == 0) {
+        if self.app_held.is_empty() && self.deframer.as_ref().is_some_and(|d| d.buffered() == 0) {
             self.deframer = None;
         }
         if self.app_pos == self.app_in.len() {
@@ -678,16 +749,14 @@ fn unexpected(got: ContentType) -> Error {
     }
 }
 
-/// Checks a decrypted record's type and copies what must outlive the
-/// deframer's buffer (handshake bytes into the joiner, application data
-/// into the read buffer).
+/// Checks a decrypted record's type and copies handshake bytes into the
+/// joiner (they must outlive the deframer's buffer). Application data is
+/// left where it is for the caller.
 fn classify(
     content_type: ContentType,
     payload: &[u8],
     handshaking: bool,
-    discard_app: bool,
     joiner: &mut HandshakeJoiner,
-    app_in: &mut Vec<u8>,
 ) -> Result<Incoming, Error> {
     match content_type {
         ContentType::Handshake => {
@@ -705,11 +774,6 @@ fn classify(
                     "application data inside a fragmented handshake message",
                 )
                 .into());
-            }
-            // After we sent close_notify, data the peer still sends is
-            // discarded (as OpenSSL does while waiting for its close_notify).
-            if !discard_app {
-                app_in.extend_from_slice(payload);
             }
             Ok(Incoming::AppData)
         }

@@ -24,15 +24,13 @@ impl Engine {
             self.do_handshake(t)?;
         }
         loop {
-            let avail = self.app_in.len() - self.app_pos;
-            if avail > 0 || buf.is_empty() {
-                let n = avail.min(buf.len());
-                buf[..n].copy_from_slice(&self.app_in[self.app_pos..self.app_pos + n]);
+            let avail = self.app_data();
+            if !avail.is_empty() || buf.is_empty() {
+                let n = avail.len().min(buf.len());
+                buf[..n].copy_from_slice(&avail[..n]);
                 if !peek {
-                    self.app_pos += n;
-                    if self.app_pos == self.app_in.len() {
-                        self.app_in.clear();
-                        self.app_pos = 0;
+                    self.consume_app(n);
+                    if self.pending() == 0 {
                         self.release_idle_buffers();
                     }
                 }
@@ -77,7 +75,7 @@ impl Engine {
 
     /// `SSL_pending`: decrypted bytes ready to be read without I/O.
     pub fn pending(&self) -> usize {
-        self.app_in.len() - self.app_pos
+        self.app_in.len() - self.app_pos + self.app_held.len()
     }
 
     /// `SSL_write`: `buf` as application data.

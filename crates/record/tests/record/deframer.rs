@@ -234,3 +234,45 @@ fn r03_deframer_debug_shows_no_contents() {
     assert!(!format!("{d:?}").contains("SECRETDATA"));
     assert!(!format!("{d:?}").contains("83, 69"));
 }
+
+#[test]
+fn deframer_buffer_grows_only_as_records_need() {
+    let mut d = Deframer::new();
+    assert_eq!(d.capacity(), 0, "nothing allocated before the first byte");
+    let small = record(ContentType::Handshake, 0x0303, &[0x11; 300]);
+    assert_eq!(d.push(&small), small.len());
+    let small_cap = d.capacity();
+    assert!(small_cap > 0 && small_cap <= 4096, "{small_cap}");
+    assert_eq!(d.next_record().unwrap().unwrap().payload, &[0x11; 300][..]);
+    // A maximal record grows it to the bound, never beyond, even when the
+    // record is fed after a partial one that must be moved to the front.
+    let big = record(ContentType::ApplicationData, 0x0303, &[0x22; MAX_PLAINTEXT]);
+    let mut wire = small.clone();
+    wire.extend_from_slice(&big);
+    wire.extend_from_slice(&big);
+    let mut got = Vec::new();
+    let mut pos = 0;
+    while pos < wire.len() {
+        let n = d.push(&wire[pos..(pos + 1000).min(wire.len())]);
+        pos += n;
+        assert!(d.capacity() <= HEADER_LEN + MAX_CIPHERTEXT_TLS12);
+        while let Some(rec) = d.next_record().unwrap() {
+            got.push(rec.payload.len());
+        }
+    }
+    assert_eq!(got, vec![300, MAX_PLAINTEXT, MAX_PLAINTEXT]);
+}
+
+#[test]
+fn deframer_locates_the_last_record_body() {
+    let mut d = Deframer::new();
+    let wire = record(ContentType::ApplicationData, 0x0303, b"hello there");
+    d.push(&wire);
+    let rec = d.next_record().unwrap().unwrap();
+    let (addr, len) = (rec.payload[6..].as_ptr() as usize, 5);
+    let range = d.locate(addr, len).expect("inside the buffer");
+    assert_eq!(d.bytes(range), b"there");
+    // An address outside the buffer is refused.
+    let outside = [0u8; 4];
+    assert_eq!(d.locate(outside.as_ptr() as usize, 4), None);
+}
