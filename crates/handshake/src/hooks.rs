@@ -12,7 +12,8 @@ use ferrotls_core::{
     AlertDescription, DistinguishedName, Error, PeerIncompatible, SignatureScheme,
 };
 
-use crate::config::CertifiedKey;
+use crate::config::{CertifiedKey, ServerConfig};
+use crate::msgs::ClientHelloPayload;
 
 /// NSS key log labels (the format Wireshark reads).
 pub mod labels {
@@ -145,10 +146,7 @@ impl core::fmt::Debug for dyn ResolvesClientCert {
 }
 
 /// What the server decided after the ALPN hook; `Err` aborts.
-pub(crate) fn check_alpn_choice(
-    decision: AlpnDecision,
-    offered: &[&[u8]],
-) -> Result<Option<Vec<u8>>, Error> {
+fn check_alpn_choice(decision: AlpnDecision, offered: &[&[u8]]) -> Result<Option<Vec<u8>>, Error> {
     match decision {
         AlpnDecision::Select(p) if offered.contains(&p.as_slice()) => Ok(Some(p)),
         AlpnDecision::Select(_) => Err(Error::General(
@@ -157,4 +155,59 @@ pub(crate) fn check_alpn_choice(
         AlpnDecision::NoAck => Ok(None),
         AlpnDecision::Fatal => Err(PeerIncompatible::NoApplicationProtocol.into()),
     }
+}
+
+/// The certificate a server presents for `ch` and whether it acknowledges
+/// the client's server_name: the SNI hook's answer (OpenSSL's servername
+/// callback, which may switch to another context's certificate) or the
+/// configured certificate. Both TLS versions call this before anything
+/// depends on the certificate — the TLS 1.3 signature scheme, the TLS 1.2
+/// cipher suite (whose authentication must fit the key).
+pub(crate) fn resolve_server_cert(
+    config: &ServerConfig,
+    ch: &ClientHelloPayload,
+) -> Result<(Arc<CertifiedKey>, bool), Error> {
+    let sent = ch.sni().is_some();
+    let Some(resolver) = &config.cert_resolver else {
+        return Ok((config.cert.clone(), sent));
+    };
+    let (cert, ack) = match resolver.resolve(ch.sni()) {
+        SniDecision::Ok(cert) => (cert, sent),
+        SniDecision::NoAck(cert) => (cert, false),
+        SniDecision::Fatal(alert) => return Err(SniDecision::error(alert)),
+    };
+    let cert = cert.unwrap_or_else(|| config.cert.clone());
+    if cert.chain.is_empty() {
+        return Err(Error::General(
+            "server name callback chose an empty chain".into(),
+        ));
+    }
+    Ok((cert, ack))
+}
+
+/// The server's ALPN choice for `ch` in both TLS versions (RFC 7301): the
+/// ALPN hook's answer if there is one, else the first of our protocols
+/// the client offered; offered but none in common is
+/// no_application_protocol. `None` when the client sent no ALPN.
+pub(crate) fn choose_server_alpn(
+    config: &ServerConfig,
+    ch: &ClientHelloPayload,
+) -> Result<Option<Vec<u8>>, Error> {
+    let Some(offered) = ch.alpn() else {
+        return Ok(None);
+    };
+    if let Some(selector) = &config.alpn_selector {
+        let names: Vec<&[u8]> = offered.iter().map(|p| p.as_bytes()).collect();
+        return check_alpn_choice(selector.select(&names), &names);
+    }
+    if config.alpn_protocols.is_empty() {
+        return Ok(None);
+    }
+    config
+        .alpn_protocols
+        .iter()
+        .find(|ours| offered.iter().any(|p| p.as_bytes() == ours.as_slice()))
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| PeerIncompatible::NoApplicationProtocol.into())
 }

@@ -1,14 +1,18 @@
-//! What a TLS 1.2 server picks from a ClientHello: a suite whose
-//! authentication fits its certificate key (server preference), an ECDHE
-//! group, the ServerKeyExchange signature scheme, ALPN, and whether the
-//! extended master secret is used.
+//! What a TLS 1.2 server picks from a ClientHello: the certificate (the
+//! SNI hook's choice, as in TLS 1.3), a suite whose authentication fits
+//! its key (server preference), an ECDHE group, the ServerKeyExchange
+//! signature scheme, ALPN (the ALPN hook's choice, as in TLS 1.3), and
+//! whether the extended master secret is used.
+
+use std::sync::Arc;
 
 use ferrotls_core::crypto::Tls12CipherSuite;
 use ferrotls_core::enums::EcPointFormat;
 use ferrotls_core::{Error, NamedGroup, PeerIncompatible, ProtocolVersion, SignatureScheme};
 
 use super::{illegal, is_tls12_group, scheme_fits, suite_kind_of_key};
-use crate::config::{ServerConfig, tls12_suites};
+use crate::config::{CertifiedKey, ServerConfig, tls12_suites};
+use crate::hooks;
 use crate::msgs::ClientHelloPayload;
 
 pub(crate) struct Negotiated {
@@ -17,6 +21,10 @@ pub(crate) struct Negotiated {
     pub scheme: SignatureScheme,
     pub alpn: Option<Vec<u8>>,
     pub ems: bool,
+    /// The certificate to present: the SNI hook's choice or the default.
+    pub cert: Arc<CertifiedKey>,
+    /// Whether to acknowledge the client's server_name.
+    pub sni_ack: bool,
 }
 
 /// Whether this ClientHello can do TLS 1.2 at all.
@@ -45,7 +53,10 @@ pub(crate) fn negotiate(
         }
     }
 
-    let key_kind = suite_kind_of_key(config.cert.key.kind());
+    // The SNI hook first: the certificate it picks decides which suites
+    // can authenticate.
+    let (cert, sni_ack) = hooks::resolve_server_cert(config, ch)?;
+    let key_kind = suite_kind_of_key(cert.key.kind());
     let suite = tls12_suites(config.provider, &config.cipher_suites)
         .into_iter()
         .find(|s| s.sign == key_kind && ch.cipher_suites.contains(&s.suite))
@@ -71,8 +82,7 @@ pub(crate) fn negotiate(
         .copied()
         .filter(|s| scheme_fits(*s, suite.sign))
         .collect();
-    let scheme = config
-        .cert
+    let scheme = cert
         .key
         .choose_scheme(&offered)
         .ok_or(PeerIncompatible::NoCommonSignatureScheme)?;
@@ -81,25 +91,9 @@ pub(crate) fn negotiate(
         suite,
         group,
         scheme,
-        alpn: choose_alpn(config, ch)?,
+        alpn: hooks::choose_server_alpn(config, ch)?,
         ems,
+        cert,
+        sni_ack,
     })
-}
-
-/// RFC 7301: the first of our protocols the client offered; offered but
-/// none in common is no_application_protocol.
-fn choose_alpn(config: &ServerConfig, ch: &ClientHelloPayload) -> Result<Option<Vec<u8>>, Error> {
-    let Some(offered) = ch.alpn() else {
-        return Ok(None);
-    };
-    if config.alpn_protocols.is_empty() {
-        return Ok(None);
-    }
-    config
-        .alpn_protocols
-        .iter()
-        .find(|ours| offered.iter().any(|p| p.as_bytes() == ours.as_slice()))
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| PeerIncompatible::NoApplicationProtocol.into())
 }

@@ -243,7 +243,7 @@ fn process_client_hello(
             EcPointFormat::Uncompressed,
         ]));
     }
-    if ch.sni().is_some() {
+    if neg.sni_ack {
         exts.push(ServerExtension::ServerNameAck);
     }
     if let Some(p) = &neg.alpn {
@@ -266,7 +266,7 @@ fn process_client_hello(
     let mut flight = sh;
 
     let mut body = Vec::new();
-    CertificatePayload(config.cert.chain.clone()).encode(&mut body);
+    CertificatePayload(neg.cert.chain.clone()).encode(&mut body);
     push_message(
         &mut transcript,
         &mut flight,
@@ -287,7 +287,7 @@ fn process_client_hello(
         },
         dss: DigitallySignedStruct::new(neg.scheme, Vec::new()),
     };
-    let signature = config
+    let signature = neg
         .cert
         .key
         .sign(neg.scheme, &ske.signed_data(&client_random, &server_random))?;

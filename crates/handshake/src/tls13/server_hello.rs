@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::common;
 use crate::config::{CertifiedKey, ServerConfig};
-use crate::hooks::{self, SniDecision};
+use crate::hooks;
 use crate::msgs::{ClientHelloPayload, KeyShareEntry, SessionId};
 
 /// The outcome of negotiation.
@@ -30,30 +30,6 @@ pub(crate) struct Negotiated {
     pub cert: Arc<CertifiedKey>,
     /// Whether to acknowledge the client's server_name.
     pub sni_ack: bool,
-}
-
-/// Runs the SNI hook (OpenSSL's servername callback) before anything
-/// depends on the certificate.
-fn resolve_cert(
-    config: &ServerConfig,
-    ch: &ClientHelloPayload,
-) -> Result<(Arc<CertifiedKey>, bool), Error> {
-    let sent = ch.sni().is_some();
-    let Some(resolver) = &config.cert_resolver else {
-        return Ok((config.cert.clone(), sent));
-    };
-    let (cert, ack) = match resolver.resolve(ch.sni()) {
-        SniDecision::Ok(cert) => (cert, sent),
-        SniDecision::NoAck(cert) => (cert, false),
-        SniDecision::Fatal(alert) => return Err(SniDecision::error(alert)),
-    };
-    let cert = cert.unwrap_or_else(|| config.cert.clone());
-    if cert.chain.is_empty() {
-        return Err(Error::General(
-            "server name callback chose an empty chain".into(),
-        ));
-    }
-    Ok((cert, ack))
 }
 
 /// Negotiates from `ch`; `retry` holds what our HelloRetryRequest fixed
@@ -98,12 +74,12 @@ pub(crate) fn negotiate(
         .copied()
         .filter(|s| common::usable_in_tls13_certificate_verify(*s))
         .collect();
-    let (cert, sni_ack) = resolve_cert(config, ch)?;
+    let (cert, sni_ack) = hooks::resolve_server_cert(config, ch)?;
     let Some(scheme) = cert.key.choose_scheme(&usable) else {
         return Err(PeerIncompatible::NoCommonSignatureScheme.into());
     };
 
-    let alpn = choose_alpn(config, ch)?;
+    let alpn = hooks::choose_server_alpn(config, ch)?;
 
     let (group, share) = match retry {
         Some((_, group, session_id)) => {
@@ -189,28 +165,6 @@ fn choose_group(
         }
     }
     Err(PeerIncompatible::NoCommonGroup.into())
-}
-
-/// RFC 7301: the first of our protocols the client offered; offered but
-/// none in common is no_application_protocol.
-fn choose_alpn(config: &ServerConfig, ch: &ClientHelloPayload) -> Result<Option<Vec<u8>>, Error> {
-    let Some(offered) = ch.alpn() else {
-        return Ok(None);
-    };
-    if let Some(selector) = &config.alpn_selector {
-        let names: Vec<&[u8]> = offered.iter().map(|p| p.as_bytes()).collect();
-        return hooks::check_alpn_choice(selector.select(&names), &names);
-    }
-    if config.alpn_protocols.is_empty() {
-        return Ok(None);
-    }
-    config
-        .alpn_protocols
-        .iter()
-        .find(|ours| offered.iter().any(|p| p.as_bytes() == ours.as_slice()))
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| PeerIncompatible::NoApplicationProtocol.into())
 }
 
 fn illegal(why: &'static str) -> Error {
