@@ -238,6 +238,7 @@ fn start_renegotiation(
     let mut buffer = HandshakeHashBuffer::new();
     buffer.add(&encoded);
     send_handshake(out, encoded);
+    let offered_ticket = ch.session_ticket().is_some();
     let hello = Hello {
         config: prior.config.clone(),
         server_name: prior.server_name.clone(),
@@ -253,7 +254,7 @@ fn start_renegotiation(
             })
             .unwrap_or_default(),
         session_id: SessionId::EMPTY,
-        offered_ticket: false,
+        offered_ticket,
         resume: None,
         prior: Some(prior),
     };

@@ -28,7 +28,12 @@ pub(crate) fn tls12_client_extensions(renegotiated_connection: &[u8]) -> Vec<Cli
 
 /// A renegotiation ClientHello: TLS 1.2 only (the version cannot change
 /// on renegotiation), so no supported_versions and no key shares; the
-/// other offers are those of the configuration.
+/// other offers are those of the configuration. With tickets on, an empty
+/// session_ticket asks for a ticket for the new session (RFC 5077 3.2;
+/// OpenSSL's client does the same): a renegotiation never resumes, but
+/// servers that issued a ticket on the first handshake may send another
+/// one on every renegotiation, and GnuTLS (3.7) sends it whether or not
+/// this ClientHello asked — asking makes that NewSessionTicket expected.
 pub(crate) fn renegotiation_hello(
     config: &ClientConfig,
     sni: Option<&str>,
@@ -67,6 +72,9 @@ pub(crate) fn renegotiation_hello(
         ));
     }
     exts.extend(tls12_client_extensions(client_verify_data));
+    if config.enable_tickets {
+        exts.push(ClientExtension::SessionTicket(Payload::new(&[][..])));
+    }
     let hello = ClientHelloPayload {
         client_version: ProtocolVersion::TLSv1_2,
         random: Random(random),

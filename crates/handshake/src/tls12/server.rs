@@ -210,7 +210,11 @@ fn process_client_hello(
     // Session resumption (first handshakes only; a renegotiation is
     // always a full handshake): a valid ticket or cached session id leads
     // to the abbreviated handshake instead of the full flight below.
-    let issue_ticket = prior.is_none() && resume_server::will_issue_ticket(&config, ch);
+    // A client asking for a ticket gets one on renegotiations too (for the
+    // new session), as OpenSSL's server does: GnuTLS (3.7) clients that
+    // got a ticket on the first handshake wait for a NewSessionTicket on
+    // every renegotiation, acknowledged or not.
+    let issue_ticket = resume_server::will_issue_ticket(&config, ch);
     if prior.is_none() {
         if let Some(session) = resume_server::find_session(&config, ch, now)? {
             let found = resume_server::Found {
