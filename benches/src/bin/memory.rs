@@ -14,8 +14,9 @@
 //!
 //! Results go to `target/bench/memory.tsv` for the report.
 //!
-//! Usage: `memory [--quick]`; `memory rss-child LIB N RELEASE` is the
-//! child mode used internally.
+//! Usage: `memory [--quick]`; `memory heap` prints only the in-process heap
+//! rows (a quick check while working on memory use); `memory rss-child LIB
+//! N RELEASE` is the child mode used internally.
 
 use std::alloc::System;
 use std::process::Command;
@@ -141,6 +142,21 @@ fn main() {
         if let Err(e) = rss_child(&args[1..]) {
             eprintln!("{e}");
             std::process::exit(1);
+        }
+        return;
+    }
+    if args.first().map(String::as_str) == Some("heap") {
+        let pki = Pki::generate().expect("test certificates");
+        for lib in [Lib::Ferrotls, Lib::Rustls] {
+            for release in [false, true] {
+                match heap(lib, &pki, release) {
+                    Ok((c, s)) => println!(
+                        "{:<9} release_buffers={release:<5} client {c:.0} server {s:.0}",
+                        lib.name()
+                    ),
+                    Err(e) => println!("{:<9} {e}", lib.name()),
+                }
+            }
         }
         return;
     }

@@ -21,9 +21,10 @@ use crate::{HEADER_LEN, MAX_CIPHERTEXT_TLS12};
 
 /// The largest buffer: the largest record of either version, with its header.
 const BUF_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_TLS12;
-/// The first allocation: room for a typical handshake flight, so that a
-/// handshake reads its records without growing the buffer again.
-const MIN_BUF_LEN: usize = 4096;
+/// The first allocation: room for a hello or a few small records. An idle
+/// connection that exchanged little keeps no more than this; larger records
+/// grow it (by powers of two) when they arrive.
+const MIN_BUF_LEN: usize = 512;
 
 /// A record as it came off the wire: header checked, body still protected.
 /// The body is borrowed mutably so it can be decrypted where it lies.

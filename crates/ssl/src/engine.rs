@@ -731,6 +731,25 @@ impl Engine {
         }
     }
 
+    /// Frees what only the handshake needed, once it completed: the
+    /// buffers sized by the handshake's flights (the record buffer, the
+    /// output buffer, the message joiner) are released if empty and grow
+    /// again, lazily, with the application's traffic. An idle established
+    /// connection then holds only its keys and session state.
+    pub fn release_handshake_buffers(&mut self) {
+        if self.joiner.is_empty() {
+            self.joiner = HandshakeJoiner::new(MAX_HANDSHAKE_MESSAGE);
+        }
+        if self.app_held.is_empty() && self.deframer.as_ref().is_some_and(|d| d.buffered() == 0) {
+            self.deframer = None;
+        }
+        if self.out_pos == self.out.len() {
+            self.out = Vec::new();
+            self.out_pos = 0;
+        }
+        self.actions = Vec::new();
+    }
+
     /// True if a deframer buffer currently exists (for RELEASE_BUFFERS tests).
     pub fn has_record_buffer(&self) -> bool {
         self.deframer.is_some()

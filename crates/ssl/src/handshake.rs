@@ -23,6 +23,7 @@ impl Engine {
         loop {
             self.flush_out(t)?;
             if self.is_init_finished() {
+                self.release_handshake_buffers();
                 self.release_idle_buffers();
                 return Ok(());
             }

@@ -369,3 +369,17 @@ fn release_buffers_frees_idle_memory() {
     assert_eq!(read_exact(&mut p.server, 4), b"ping");
     assert!(!p.server.has_buffers());
 }
+
+#[test]
+fn established_connection_frees_handshake_buffers() {
+    // Without RELEASE_BUFFERS too: the buffers sized by the handshake's
+    // flights are freed once it completes and come back with traffic.
+    let mut p = connected();
+    assert!(!p.client.has_buffers());
+    assert!(!p.server.has_buffers());
+    assert_eq!(p.client.write(b"ping"), 4);
+    assert_eq!(read_exact(&mut p.server, 4), b"ping");
+    assert!(p.server.has_buffers(), "kept for the traffic that follows");
+    assert_eq!(p.server.write(b"pong"), 4);
+    assert_eq!(read_exact(&mut p.client, 4), b"pong");
+}
