@@ -179,17 +179,16 @@ pub fn interact(
     let mut buf = vec![0u8; 16384];
     let mut stdin_open = true;
     let out = io::stdout();
-    // A renegotiation we started: seen under way, then reported done.
-    let mut renegotiating = false;
-    let mut reneg_seen = false;
+    // A renegotiation we started: seen under way, then reported.
+    let mut renegotiating: Option<Renegotiation> = None;
     loop {
         let mut busy = false;
-        if renegotiating {
+        if let Some(r) = &mut renegotiating {
             let pending = ssl.renegotiate_pending();
-            reneg_seen |= pending;
-            if reneg_seen && !pending {
-                eprintln!("RENEGOTIATION DONE");
-                renegotiating = false;
+            r.seen |= pending;
+            if r.seen && !pending {
+                r.report(ssl);
+                renegotiating = None;
             }
         }
         match read(ssl, &mut buf)? {
@@ -208,7 +207,7 @@ pub fn interact(
                     busy = true;
                     match command(&line) {
                         Some(b'Q') => {
-                            finish_renegotiation(ssl, &mut buf, renegotiating)?;
+                            finish_renegotiation(ssl, &mut buf, renegotiating.as_ref())?;
                             return Ok(End::Local);
                         }
                         Some(c @ (b'k' | b'K')) => {
@@ -217,24 +216,26 @@ pub fn interact(
                                 .map_err(|e| ssl_failure(ssl, "key update", &e))?;
                             flush(ssl)?;
                         }
-                        Some(b'R') => match ssl.renegotiate() {
-                            Ok(()) => {
-                                eprintln!("RENEGOTIATING");
-                                flush(ssl)?;
-                                renegotiating = true;
-                                reneg_seen = false;
+                        Some(b'R') => {
+                            let before = Renegotiation::start(ssl);
+                            match ssl.renegotiate() {
+                                Ok(()) => {
+                                    eprintln!("RENEGOTIATING");
+                                    flush(ssl)?;
+                                    renegotiating = Some(before);
+                                }
+                                // Refused (TLS 1.3, OP_NO_RENEGOTIATION):
+                                // the connection goes on, as with OpenSSL.
+                                Err(e) => eprintln!("ferrotls: renegotiate: {e}"),
                             }
-                            // Refused (TLS 1.3, OP_NO_RENEGOTIATION): the
-                            // connection goes on, as with OpenSSL.
-                            Err(e) => eprintln!("ferrotls: renegotiate: {e}"),
-                        },
+                        }
                         _ => write_all(ssl, &line)?,
                     }
                 }
                 Ok(None) | Err(TryRecvError::Disconnected) => {
                     stdin_open = false;
                     if !ign_eof {
-                        finish_renegotiation(ssl, &mut buf, renegotiating)?;
+                        finish_renegotiation(ssl, &mut buf, renegotiating.as_ref())?;
                         return Ok(End::Local);
                     }
                 }
@@ -247,16 +248,56 @@ pub fn interact(
     }
 }
 
+/// A renegotiation we started. The peer may decline it with a
+/// no_renegotiation warning, after which the connection goes on with its
+/// old keys and nothing is pending either: only a changed exporter value
+/// (RFC 5705, derived from the master secret and both randoms, all new in
+/// a completed handshake) tells a renegotiation done from one declined.
+struct Renegotiation {
+    exporter_before: Option<[u8; 16]>,
+    /// Seen under way (the ClientHello or HelloRequest went out).
+    seen: bool,
+}
+
+impl Renegotiation {
+    const LABEL: &'static [u8] = b"EXPORTER-ferrotls-cli-renegotiation";
+
+    fn exporter(ssl: &Ssl) -> Option<[u8; 16]> {
+        let mut out = [0u8; 16];
+        ssl.export_keying_material(&mut out, Self::LABEL, None)
+            .ok()
+            .map(|()| out)
+    }
+
+    fn start(ssl: &Ssl) -> Self {
+        Self {
+            exporter_before: Self::exporter(ssl),
+            seen: false,
+        }
+    }
+
+    /// Prints the outcome once nothing is pending any more.
+    fn report(&self, ssl: &Ssl) {
+        match (self.exporter_before, Self::exporter(ssl)) {
+            (Some(before), Some(after)) if before == after => {
+                eprintln!("RENEGOTIATION DECLINED: the peer answered no_renegotiation");
+            }
+            (Some(_), Some(_)) => eprintln!("RENEGOTIATION DONE"),
+            _ => eprintln!("RENEGOTIATION ENDED: outcome unknown (no exporter)"),
+        }
+    }
+}
+
 /// Before closing, lets a renegotiation we started complete (bounded), so
 /// its outcome is reported rather than cut off.
 fn finish_renegotiation(
     ssl: &mut Ssl,
     buf: &mut [u8],
-    renegotiating: bool,
+    renegotiating: Option<&Renegotiation>,
 ) -> Result<(), CliError> {
-    if !renegotiating {
+    let Some(renegotiation) = renegotiating else {
         return Ok(());
-    }
+    };
     let deadline = Instant::now() + IO_TIMEOUT;
     while ssl.renegotiate_pending() && Instant::now() < deadline {
         match read(ssl, buf)? {
@@ -269,7 +310,7 @@ fn finish_renegotiation(
         }
     }
     if !ssl.renegotiate_pending() {
-        eprintln!("RENEGOTIATION DONE");
+        renegotiation.report(ssl);
     }
     Ok(())
 }

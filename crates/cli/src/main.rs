@@ -65,7 +65,8 @@ s_server:
 interactive (stdin), a line holding only:
   Q   close the connection (close_notify) and exit
   k   send a TLS 1.3 KeyUpdate;  K   the same, asking the peer to update too
-  R   renegotiate (TLS 1.2)
+  R   renegotiate (TLS 1.2); stderr then reports RENEGOTIATION DONE, or
+      RENEGOTIATION DECLINED when the peer answers no_renegotiation
 Any other line is sent as is. s_client closes with close_notify when stdin
 ends (unless -ign_eof).
 
