@@ -248,7 +248,10 @@ impl Peer for OpenSslStyle {
         if out.contains("KEYUPDATE") {
             o.key_update = Some(true);
         }
-        if out.contains("RENEGOTIATION DONE") {
+        if out.contains("RENEGOTIATION DECLINED") {
+            // ferrotls reports a peer's no_renegotiation in words too.
+            o.renegotiated = Some(false);
+        } else if out.contains("RENEGOTIATION DONE") {
             // ferrotls reports the completed renegotiation in words.
             o.renegotiated = Some(true);
         } else if out.contains("RENEGOTIATING") {
@@ -361,6 +364,18 @@ mod tests {
         assert_eq!(o.alpn.as_deref(), Some("http/1.1"));
         assert_eq!(o.resumed, Some(false));
         assert_eq!(o.renegotiated, Some(true));
+    }
+
+    #[test]
+    fn reads_ferrotls_renegotiation_reports() {
+        let ferrotls = OpenSslStyle::ferrotls(PathBuf::from("ferrotls"));
+        let done = "New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256\n\
+                    RENEGOTIATING\nRENEGOTIATION DONE\n";
+        assert_eq!(ferrotls.observe_client(done).renegotiated, Some(true));
+        let declined = "New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256\n\
+                        RENEGOTIATING\n\
+                        RENEGOTIATION DECLINED: the peer answered no_renegotiation\n";
+        assert_eq!(ferrotls.observe_client(declined).renegotiated, Some(false));
     }
 
     #[test]
