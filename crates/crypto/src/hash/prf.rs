@@ -6,12 +6,14 @@
 //! A(0) = seed, A(i) = HMAC(secret, A(i-1))
 //! ```
 //!
-//! Written over HMAC rather than aws-lc's `tls_prf` so that it writes
-//! straight into the caller's buffer and accepts any secret (aws-lc's
-//! refuses an empty one). aws-lc's HMAC `Tag` is a `Copy` stack value that
-//! cannot be wiped through its API; the output itself lands only in `out`.
+//! aws-lc's own `CRYPTO_tls1_prf` does the work (it shares one HMAC key
+//! setup across the whole output and computes no `A(i)` it will not use);
+//! it refuses an empty secret, which the PRF is defined for, so that case
+//! goes through the same construction written over HMAC. aws-lc's HMAC
+//! `Tag` is a `Copy` stack value that cannot be wiped through its API; the
+//! output of the aws-lc path is an aws-lc-rs `Secret`, wiped on drop.
 
-use aws_lc_rs::hmac;
+use aws_lc_rs::{hmac, tls_prf};
 use ferrotls_core::Error;
 use ferrotls_core::crypto::{HashAlgorithm, Tls12Prf};
 
@@ -33,6 +35,40 @@ pub static PRF_SHA384: Tls12PrfSha = Tls12PrfSha {
 
 impl Tls12Prf for Tls12PrfSha {
     fn prf(&self, out: &mut [u8], secret: &[u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
+        if out.is_empty() {
+            return Ok(());
+        }
+        if secret.is_empty() {
+            return self.prf_over_hmac(out, secret, label, seed);
+        }
+        let algorithm = match self.algorithm {
+            HashAlgorithm::Sha256 => &tls_prf::P_SHA256,
+            HashAlgorithm::Sha384 => &tls_prf::P_SHA384,
+            HashAlgorithm::Sha512 => &tls_prf::P_SHA512,
+        };
+        let derived = tls_prf::Secret::new(algorithm, secret)
+            .and_then(|s| s.derive(label, seed, out.len()))
+            .map_err(|_| Error::General("TLS 1.2 PRF failed".into()))?;
+        let derived = derived.as_ref();
+        if derived.len() != out.len() {
+            return Err(Error::General(
+                "TLS 1.2 PRF output of the wrong length".into(),
+            ));
+        }
+        out.copy_from_slice(derived);
+        Ok(())
+    }
+}
+
+impl Tls12PrfSha {
+    /// The PRF written over HMAC, for the secrets aws-lc refuses.
+    fn prf_over_hmac(
+        &self,
+        out: &mut [u8],
+        secret: &[u8],
+        label: &[u8],
+        seed: &[u8],
+    ) -> Result<(), Error> {
         let key = hmac::Key::new(hmac_algorithm(self.algorithm), secret);
         let hash_len = self.algorithm.output_len();
 
@@ -43,14 +79,18 @@ impl Tls12Prf for Tls12PrfSha {
             ctx.update(seed);
             ctx.sign()
         };
-        for chunk in out.chunks_mut(hash_len) {
+        let mut chunks = out.chunks_mut(hash_len).peekable();
+        while let Some(chunk) = chunks.next() {
             let mut ctx = hmac::Context::with_key(&key);
             ctx.update(a.as_ref());
             ctx.update(label);
             ctx.update(seed);
             let block = ctx.sign();
             chunk.copy_from_slice(&block.as_ref()[..chunk.len()]);
-            a = hmac::sign(&key, a.as_ref());
+            // A(i + 1) only if another chunk needs it.
+            if chunks.peek().is_some() {
+                a = hmac::sign(&key, a.as_ref());
+            }
         }
         Ok(())
     }
@@ -75,5 +115,45 @@ mod tests {
         assert_eq!(long[..12], short);
         // An empty secret is allowed (the PRF is defined for it).
         PRF_SHA384.prf(&mut short, b"", b"l", b"seed").unwrap();
+    }
+
+    #[test]
+    fn aws_lc_path_matches_the_hmac_construction() {
+        for prf in [&PRF_SHA256, &PRF_SHA384] {
+            for len in [1, 12, 32, 40, 48, 88, 100] {
+                let mut native = vec![0u8; len];
+                let mut generic = vec![0u8; len];
+                prf.prf(&mut native, b"secret", b"key expansion", b"seed")
+                    .unwrap();
+                prf.prf_over_hmac(&mut generic, b"secret", b"key expansion", b"seed")
+                    .unwrap();
+                assert_eq!(native, generic, "{prf:?} {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn rfc5246_p_sha256_test_vector() {
+        // The widely used P_SHA256 vector (secret 9b be 43 6b ..., label
+        // "test label"), first 16 bytes of its 100-byte output.
+        let secret = [
+            0x9b, 0xbe, 0x43, 0x6b, 0xa9, 0x40, 0xf0, 0x17, 0xb1, 0x76, 0x52, 0x84, 0x9a, 0x71,
+            0xdb, 0x35,
+        ];
+        let seed = [
+            0xa0, 0xba, 0x9f, 0x93, 0x6c, 0xda, 0x31, 0x18, 0x27, 0xa6, 0xf7, 0x96, 0xff, 0xd5,
+            0x19, 0x8c,
+        ];
+        let mut out = [0u8; 100];
+        PRF_SHA256
+            .prf(&mut out, &secret, b"test label", &seed)
+            .unwrap();
+        assert_eq!(
+            out[..16],
+            [
+                0xe3, 0xf2, 0x29, 0xba, 0x72, 0x7b, 0xe1, 0x7b, 0x8d, 0x12, 0x26, 0x20, 0x55, 0x7c,
+                0xd4, 0x53
+            ]
+        );
     }
 }
