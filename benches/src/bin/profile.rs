@@ -3,14 +3,16 @@
 //! fixed amount of work.
 //!
 //! Usage: `profile LIB WHAT COUNT` where WHAT is `send`, `recv` (TLS 1.3
-//! AES-128-GCM, COUNT MiB) or `handshake` (TLS 1.3 ECDSA P-256, COUNT full
-//! handshakes). Under callgrind, count only the loop with
+//! AES-128-GCM, COUNT MiB), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
+//! handshakes), `handshake12-rsa` (TLS 1.2 ECDHE-RSA), or `resumed13`,
+//! `resumed12-id`, `resumed12-ticket` (COUNT resumed handshakes, ECDSA
+//! P-256). Under callgrind, count only the loop with
 //! `--toggle-collect='profile::bulk_loop'` (or `profile::handshake_loop`).
 
 use ferrotls_benches::BULK_WRITE;
 use ferrotls_benches::certs::Identity;
 use ferrotls_benches::scenario::{
-    FullHandshake, Handshaker, KeyType, Lib, Suite, Transfer, Unsupported, Version,
+    FullHandshake, Handshaker, KeyType, Lib, Resumed, Suite, Transfer, Unsupported, Version,
 };
 use ferrotls_benches::{ferrotls_lib, openssl_lib, rustls_lib};
 
@@ -30,6 +32,14 @@ fn full(lib: Lib, id: &Identity, h: FullHandshake) -> Result<Box<dyn Handshaker>
         Lib::Ferrotls => ferrotls_lib::full(id, h)?,
         Lib::Rustls => Box::new(rustls_lib::full(id, h)),
         Lib::Openssl => Box::new(openssl_lib::full(id, h)),
+    })
+}
+
+fn resumed(lib: Lib, id: &Identity, r: Resumed) -> Result<Box<dyn Handshaker>, Unsupported> {
+    Ok(match lib {
+        Lib::Ferrotls => Box::new(ferrotls_lib::resumed(id, r)?),
+        Lib::Rustls => Box::new(rustls_lib::resumed(id, r)),
+        Lib::Openssl => Box::new(openssl_lib::resumed(id, r)),
     })
 }
 
@@ -72,7 +82,17 @@ fn main() {
         eprintln!("COUNT must be a number");
         std::process::exit(2);
     };
-    let pki = Identity::generate(KeyType::EcdsaP256).expect("certificates");
+    let key_type = match what.as_str() {
+        "handshake12-rsa" => KeyType::Rsa2048,
+        _ => KeyType::EcdsaP256,
+    };
+    let pki = Identity::generate(key_type).expect("certificates");
+    let resumption = match what.as_str() {
+        "resumed13" => Some(Resumed::Tls13Ticket),
+        "resumed12-id" => Some(Resumed::Tls12SessionId),
+        "resumed12-ticket" => Some(Resumed::Tls12Ticket),
+        _ => None,
+    };
     let result = match what.as_str() {
         "send" | "recv" => transfer(lib, &pki, Suite::Tls13Aes128Gcm)
             .map(|mut t| bulk_loop(t.as_mut(), what == "recv", count)),
@@ -83,6 +103,18 @@ fn main() {
             };
             full(lib, &pki, h).map(|mut h| handshake_loop(h.as_mut(), count))
         }
+        "handshake12-rsa" => {
+            let h = FullHandshake {
+                version: Version::Tls12,
+                key_type: KeyType::Rsa2048,
+            };
+            full(lib, &pki, h).map(|mut h| handshake_loop(h.as_mut(), count))
+        }
+        _ if resumption.is_some() => resumption
+            .map_or(Err(Unsupported::not_yet("no scenario")), |r| {
+                resumed(lib, &pki, r)
+            })
+            .map(|mut h| handshake_loop(h.as_mut(), count)),
         other => {
             eprintln!("unknown scenario {other}");
             std::process::exit(2);
