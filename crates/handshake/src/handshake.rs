@@ -54,6 +54,15 @@ impl<'a> Message<'a> {
         })
     }
 
+    /// Fails unless this is a `typ` message: the one check every state
+    /// makes first, with the error (unexpected_message) the peer gets.
+    pub fn expect(&self, typ: HandshakeType) -> Result<(), Error> {
+        match self.typ == typ {
+            true => Ok(()),
+            false => Err(self.unexpected(&[typ])),
+        }
+    }
+
     /// The error for a message that is not one of `expect`.
     pub fn unexpected(&self, expect: &[HandshakeType]) -> Error {
         Error::InappropriateHandshakeMessage {

@@ -18,17 +18,17 @@ use std::sync::Arc;
 use ferrotls_core::crypto::{SupportedCipherSuite, Tls12CipherSuite};
 use ferrotls_core::enums::EcPointFormat;
 use ferrotls_core::{
-    ApiMisuse, CertificateDer, CipherSuite, Codec, ContentType, Error, HandshakeType,
-    InvalidMessage, NamedGroup, PeerIncompatible, PeerMisbehaved, ProtocolVersion, ServerName,
-    SignatureScheme, UnixTime,
+    ApiMisuse, CertificateDer, CipherSuite, Codec, Error, HandshakeType, InvalidMessage,
+    NamedGroup, PeerIncompatible, PeerMisbehaved, ProtocolVersion, ServerName, SignatureScheme,
+    UnixTime,
 };
 
 use super::keys::{MasterSecret, MasterSecretInput, VERIFY_DATA_LEN};
 use super::traffic::Traffic;
 use super::transcript::Transcript;
 use super::{
-    ct_eq, expect_empty, hello, illegal, is_tls12_group, push_message, scheme_fits, send_ccs,
-    send_handshake, send_no_renegotiation,
+    ccs_expected, ccs_unexpected, ct_eq, expect_empty, hello, illegal, is_tls12_group,
+    push_message, scheme_fits, send_ccs, send_handshake, send_no_renegotiation,
 };
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Resumption, Tls12Session};
 use crate::config::{CertifiedKey, ClientConfig};
@@ -79,10 +79,7 @@ impl ClientState {
                 s.ticket_expected = false;
                 Ok(Self::ExpectChangeCipherSpec(s))
             }
-            Self::ExpectChangeCipherSpec(_) => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::ChangeCipherSpec],
-                got_type: ContentType::Handshake,
-            }),
+            Self::ExpectChangeCipherSpec(_) => Err(ccs_expected()),
             Self::ExpectFinished(s) => s.handle(msg, out),
             Self::Traffic(t) => t.handle(msg, now, out),
         }
@@ -98,10 +95,7 @@ impl ClientState {
                 out.push(Action::SetReadKeys(keys));
                 Ok(Self::ExpectFinished(s))
             }
-            _ => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::Handshake],
-                got_type: ContentType::ChangeCipherSpec,
-            }),
+            _ => Err(ccs_unexpected()),
         }
     }
 
@@ -301,9 +295,7 @@ pub(crate) struct ExpectServerHello {
 
 impl ExpectServerHello {
     fn handle(self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::ServerHello {
-            return Err(msg.unexpected(&[HandshakeType::ServerHello]));
-        }
+        msg.expect(HandshakeType::ServerHello)?;
         let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
         if sh.legacy_version != ProtocolVersion::TLSv1_2 || sh.supported_versions().is_some() {
             // A renegotiation cannot change the version (RFC 5246 7.4.1.2).
@@ -408,9 +400,7 @@ pub(crate) struct ExpectCertificate {
 
 impl ExpectCertificate {
     fn handle(mut self, msg: &Message<'_>, now: UnixTime) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::Certificate {
-            return Err(msg.unexpected(&[HandshakeType::Certificate]));
-        }
+        msg.expect(HandshakeType::Certificate)?;
         let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
         let Some((leaf, intermediates)) = chain.split_first() else {
             return Err(InvalidMessage::InvalidLength("empty server Certificate").into());
@@ -439,9 +429,7 @@ pub(crate) struct ExpectServerKeyExchange {
 
 impl ExpectServerKeyExchange {
     fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::ServerKeyExchange {
-            return Err(msg.unexpected(&[HandshakeType::ServerKeyExchange]));
-        }
+        msg.expect(HandshakeType::ServerKeyExchange)?;
         let ske = decode(
             msg.body,
             "ServerKeyExchange",
@@ -674,9 +662,7 @@ pub(crate) struct ExpectFinished {
 
 impl ExpectFinished {
     fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         let Self {
             hs,
             chain,
@@ -753,9 +739,7 @@ impl ClientTraffic {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::HelloRequest {
-            return Err(msg.unexpected(&[HandshakeType::HelloRequest]));
-        }
+        msg.expect(HandshakeType::HelloRequest)?;
         expect_empty(msg, "HelloRequest")?;
         if !self.t.limiter.allow(&self.config.renegotiation, now) {
             send_no_renegotiation(out);

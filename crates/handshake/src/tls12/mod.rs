@@ -214,6 +214,24 @@ pub(crate) fn send_no_renegotiation(out: &mut Vec<Action>) {
     });
 }
 
+/// A handshake message where the peer's ChangeCipherSpec must come
+/// (RFC 5246 7.1): unexpected_message.
+pub(crate) fn ccs_expected() -> Error {
+    Error::InappropriateMessage {
+        expect_types: vec![ContentType::ChangeCipherSpec],
+        got_type: ContentType::Handshake,
+    }
+}
+
+/// A ChangeCipherSpec before the handshake has reached it (keys not yet
+/// computed, or already switched): unexpected_message.
+pub(crate) fn ccs_unexpected() -> Error {
+    Error::InappropriateMessage {
+        expect_types: vec![ContentType::Handshake],
+        got_type: ContentType::ChangeCipherSpec,
+    }
+}
+
 pub(crate) fn illegal(why: &'static str) -> Error {
     PeerMisbehaved::IllegalParameter(why).into()
 }

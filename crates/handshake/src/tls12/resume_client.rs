@@ -11,13 +11,13 @@
 //! ```
 
 use ferrotls_core::crypto::{SupportedCipherSuite, Tls12CipherSuite};
-use ferrotls_core::{ContentType, Error, HandshakeType, PeerIncompatible, ProtocolVersion};
+use ferrotls_core::{Error, HandshakeType, PeerIncompatible, ProtocolVersion};
 
 use super::client::{ClientState, ClientTraffic, Handshaking, lost};
 use super::keys::MasterSecret;
 use super::traffic::Traffic;
 use super::transcript::Transcript;
-use super::{illegal, send_ccs, send_handshake};
+use super::{ccs_expected, ccs_unexpected, illegal, send_ccs, send_handshake};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Resumption, Tls12Session};
 use crate::handshake::{Message, encode_message};
 use crate::msgs::NewSessionTicketPayload;
@@ -29,9 +29,7 @@ pub(super) fn read_ticket(
     msg: &Message<'_>,
     transcript: &mut Transcript,
 ) -> Result<Option<(Vec<u8>, u32)>, Error> {
-    if msg.typ != HandshakeType::NewSessionTicket {
-        return Err(msg.unexpected(&[HandshakeType::NewSessionTicket]));
-    }
+    msg.expect(HandshakeType::NewSessionTicket)?;
     let nst = decode(msg.body, "NewSessionTicket", NewSessionTicketPayload::parse)?;
     transcript.add(msg.encoded);
     let ticket = nst.ticket.bytes();
@@ -97,10 +95,7 @@ impl Resumed {
                 out.push(Action::SetReadKeys(keys));
                 Ok(self)
             }
-            _ => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::Handshake],
-                got_type: ContentType::ChangeCipherSpec,
-            }),
+            _ => Err(ccs_unexpected()),
         }
     }
 
@@ -115,14 +110,9 @@ impl Resumed {
             return Ok(ClientState::Resumed(self));
         }
         if self.server_keys.is_some() {
-            return Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::ChangeCipherSpec],
-                got_type: ContentType::Handshake,
-            });
+            return Err(ccs_expected());
         }
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         self.finish(msg, out)
     }
 

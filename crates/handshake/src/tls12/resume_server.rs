@@ -19,7 +19,7 @@ use std::sync::Arc;
 use ferrotls_core::crypto::{SupportedCipherSuite, Tls12CipherSuite};
 use ferrotls_core::enums::EcPointFormat;
 use ferrotls_core::{
-    CipherSuite, ContentType, Error, HandshakeType, PeerIncompatible, ProtocolVersion, UnixTime,
+    CipherSuite, Error, HandshakeType, PeerIncompatible, ProtocolVersion, UnixTime,
 };
 
 use super::keys::MasterSecret;
@@ -27,7 +27,7 @@ use super::negotiate::Negotiated;
 use super::server::{ServerState, ServerTraffic, server_random};
 use super::traffic::Traffic;
 use super::transcript::Transcript;
-use super::{client::lost, hello, send_ccs, send_handshake};
+use super::{ccs_expected, ccs_unexpected, client::lost, hello, send_ccs, send_handshake};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
 use crate::config::{ServerConfig, tls12_suites};
 use crate::handshake::{Message, encode_message};
@@ -255,10 +255,7 @@ impl ExpectFinished {
                 out.push(Action::SetReadKeys(keys));
                 Ok(self)
             }
-            None => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::Handshake],
-                got_type: ContentType::ChangeCipherSpec,
-            }),
+            None => Err(ccs_unexpected()),
         }
     }
 
@@ -268,14 +265,9 @@ impl ExpectFinished {
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
         if self.client_keys.is_some() {
-            return Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::ChangeCipherSpec],
-                got_type: ContentType::Handshake,
-            });
+            return Err(ccs_expected());
         }
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         let this = *self;
         let client_verify_data =
             this.master

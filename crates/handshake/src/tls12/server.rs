@@ -17,7 +17,7 @@ use std::sync::Arc;
 use ferrotls_core::crypto::{ActiveKeyExchange, SupportedCipherSuite, Tls12CipherSuite};
 use ferrotls_core::enums::EcPointFormat;
 use ferrotls_core::{
-    ApiMisuse, CertificateDer, CipherSuite, Codec, ContentType, Error, HandshakeType, NamedGroup,
+    ApiMisuse, CertificateDer, CipherSuite, Codec, Error, HandshakeType, NamedGroup,
     PeerIncompatible, ProtocolVersion, SignatureScheme, UnixTime,
 };
 
@@ -26,8 +26,8 @@ use super::negotiate::{self, Negotiated};
 use super::traffic::Traffic;
 use super::transcript::Transcript;
 use super::{
-    client::lost, ct_eq, hello, illegal, push_message, resume_server, send_ccs, send_handshake,
-    send_no_renegotiation,
+    ccs_expected, ccs_unexpected, client::lost, ct_eq, hello, illegal, push_message, resume_server,
+    send_ccs, send_handshake, send_no_renegotiation,
 };
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Session};
 use crate::config::ServerConfig;
@@ -66,10 +66,7 @@ impl ServerState {
             Self::ExpectCertificate(s) => s.handle_certificate(msg, now),
             Self::ExpectClientKeyExchange(s) => s.handle_client_key_exchange(msg),
             Self::ExpectCertificateVerify(s) => s.handle(msg),
-            Self::ExpectChangeCipherSpec(_) => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::ChangeCipherSpec],
-                got_type: ContentType::Handshake,
-            }),
+            Self::ExpectChangeCipherSpec(_) => Err(ccs_expected()),
             Self::ExpectFinished(s) => s.handle(msg, now, out),
             Self::Traffic(t) => t.handle(msg, now, out),
         }
@@ -84,10 +81,7 @@ impl ServerState {
                 out.push(Action::SetReadKeys(keys));
                 Ok(Self::ExpectFinished(s))
             }
-            _ => Err(Error::InappropriateMessage {
-                expect_types: vec![ContentType::Handshake],
-                got_type: ContentType::ChangeCipherSpec,
-            }),
+            _ => Err(ccs_unexpected()),
         }
     }
 
@@ -399,9 +393,7 @@ impl Handshaking {
         msg: &Message<'_>,
         now: UnixTime,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::Certificate {
-            return Err(msg.unexpected(&[HandshakeType::Certificate]));
-        }
+        msg.expect(HandshakeType::Certificate)?;
         let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
         let Some(verifier) = self.config.client_verifier.clone() else {
             return Err(lost());
@@ -433,9 +425,7 @@ impl Handshaking {
         mut self: Box<Self>,
         msg: &Message<'_>,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::ClientKeyExchange {
-            return Err(msg.unexpected(&[HandshakeType::ClientKeyExchange]));
-        }
+        msg.expect(HandshakeType::ClientKeyExchange)?;
         let cke = decode(
             msg.body,
             "ClientKeyExchange",
@@ -484,9 +474,7 @@ pub(crate) struct ExpectCertificateVerify {
 impl ExpectCertificateVerify {
     /// RFC 5246 7.4.8: the signature covers every handshake message so far.
     fn handle(mut self, msg: &Message<'_>) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::CertificateVerify {
-            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
-        }
+        msg.expect(HandshakeType::CertificateVerify)?;
         let cv = DigitallySignedStruct::read_bytes(msg.body)?;
         if !self.hs.client_schemes.contains(&cv.scheme) {
             return Err(illegal("CertificateVerify scheme we did not offer"));
@@ -525,9 +513,7 @@ impl ExpectFinished {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         let Self {
             mut hs,
             master,
@@ -626,9 +612,7 @@ impl ServerTraffic {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::ClientHello {
-            return Err(msg.unexpected(&[HandshakeType::ClientHello]));
-        }
+        msg.expect(HandshakeType::ClientHello)?;
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
         let requested = core::mem::replace(&mut self.t.hello_request_sent, false);
         if !requested && !self.t.limiter.allow(&self.config.renegotiation, now) {

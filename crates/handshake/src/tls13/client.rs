@@ -31,8 +31,7 @@ use crate::action::{
 };
 use crate::config::ClientConfig;
 use crate::handshake::{Message, encode_message};
-use crate::hooks::labels;
-use crate::key_schedule::{self, KeyScheduleEarly, KeyScheduleHandshake};
+use crate::key_schedule::{self, KeyScheduleHandshake};
 use crate::msgs::{
     CertificatePayloadTls13, CertificateRequestPayloadTls13, DigitallySignedStruct,
     EncryptedExtensions, ServerExtension, ServerHelloPayload,
@@ -211,9 +210,7 @@ pub(crate) struct ExpectServerHello {
 
 impl ExpectServerHello {
     fn handle(mut self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::ServerHello {
-            return Err(msg.unexpected(&[HandshakeType::ServerHello]));
-        }
+        msg.expect(HandshakeType::ServerHello)?;
         let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
         let (tls13, tls12) = (self.offer.offered_tls13, self.offer.offered_tls12);
         if crate::tls12::client::is_tls12_server_hello(&sh, tls13, tls12)? && self.retry.is_none() {
@@ -292,25 +289,19 @@ impl ExpectServerHello {
             },
             Some(_) => return Err(illegal("selected_identity out of range")),
         };
-        let psk = resumed.as_ref().map(|p| p.psk.as_bytes());
-        let key_schedule =
-            KeyScheduleEarly::new(suite, psk).into_handshake(shared_secret.as_bytes())?;
-        let hash = transcript.current_hash();
-        let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
-        let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
         let client_random = self.offer.hello.random.0;
-        if let Some(log) = &self.shared.config.key_log {
-            log.log(
-                labels::CLIENT_HANDSHAKE_TRAFFIC_SECRET,
-                &client_random,
-                client_hs.as_bytes(),
-            );
-            log.log(
-                labels::SERVER_HANDSHAKE_TRAFFIC_SECRET,
-                &client_random,
-                server_hs.as_bytes(),
-            );
-        }
+        let common::HandshakeSecrets {
+            key_schedule,
+            client: client_hs,
+            server: server_hs,
+        } = common::handshake_secrets(
+            suite,
+            resumed.as_ref().map(|p| p.psk.as_bytes()),
+            shared_secret.as_bytes(),
+            &transcript.current_hash(),
+            self.shared.config.key_log.as_deref(),
+            &client_random,
+        )?;
         out.push(Action::SetReadKeys(RecordKeys::Tls13 {
             suite,
             traffic_secret: server_hs.clone(),
@@ -458,9 +449,7 @@ pub(crate) struct ExpectEncryptedExtensions {
 
 impl ExpectEncryptedExtensions {
     fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::EncryptedExtensions {
-            return Err(msg.unexpected(&[HandshakeType::EncryptedExtensions]));
-        }
+        msg.expect(HandshakeType::EncryptedExtensions)?;
         let ee = decode(msg.body, "EncryptedExtensions", EncryptedExtensions::parse)?;
         let config = &self.hs.shared.config;
         for ext in &ee.0 {
@@ -530,19 +519,12 @@ impl ExpectCertificate {
                 Ok(ClientState::ExpectCertificate(Box::new(self)))
             }
             HandshakeType::Certificate => {
-                let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
-                if !cert.context.bytes().is_empty() {
-                    return Err(illegal("server certificate_request_context not empty"));
-                }
-                if cert.entries.is_empty() {
+                let chain =
+                    common::read_certificate(msg, "server certificate_request_context not empty")?;
+                if chain.is_empty() {
                     // RFC 8446 4.4.2.4: an empty server Certificate is decode_error.
                     return Err(InvalidMessage::InvalidLength("empty server Certificate").into());
                 }
-                if let Some(ext) = cert.entries.iter().flat_map(|e| &e.extensions).next() {
-                    use crate::msgs::Extension;
-                    return Err(PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into());
-                }
-                let chain = cert.chain();
                 self.hs.shared.config.verifier.verify_server_cert(
                     &chain[0],
                     &chain[1..],
@@ -575,16 +557,8 @@ pub(crate) struct ExpectCertificateVerify {
 
 impl ExpectCertificateVerify {
     fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::CertificateVerify {
-            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
-        }
-        let cv = DigitallySignedStruct::read_bytes(msg.body)?;
         let config = &self.hs.shared.config;
-        if !config.signature_schemes.contains(&cv.scheme)
-            || !common::usable_in_tls13_certificate_verify(cv.scheme)
-        {
-            return Err(illegal("CertificateVerify scheme we did not offer"));
-        }
+        let cv = common::read_certificate_verify(msg, &config.signature_schemes)?;
         let signed =
             common::verify_message(SERVER_VERIFY_CONTEXT, &self.hs.transcript.current_hash());
         config.verifier.verify_tls13_signature(
@@ -612,9 +586,7 @@ pub(crate) struct ExpectFinished {
 
 impl ExpectFinished {
     fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         let Self {
             hs:
                 Handshaking {
@@ -638,24 +610,17 @@ impl ExpectFinished {
         common::check_finished(suite, &server_hs, &transcript.current_hash(), msg.body)?;
         transcript.add(msg.encoded);
 
-        let master = key_schedule.into_master()?;
-        let hash = transcript.current_hash();
-        let client_ap = master.client_application_traffic_secret_0(&hash)?;
-        let server_ap = master.server_application_traffic_secret_0(&hash)?;
-        let exporter = master.exporter_master_secret(&hash)?;
-        if let Some(log) = &shared.config.key_log {
-            log.log(
-                labels::CLIENT_TRAFFIC_SECRET_0,
-                &client_random,
-                client_ap.as_bytes(),
-            );
-            log.log(
-                labels::SERVER_TRAFFIC_SECRET_0,
-                &client_random,
-                server_ap.as_bytes(),
-            );
-            log.log(labels::EXPORTER_SECRET, &client_random, exporter.as_bytes());
-        }
+        let common::ApplicationSecrets {
+            master,
+            client: client_ap,
+            server: server_ap,
+            exporter,
+        } = common::application_secrets(
+            key_schedule,
+            &transcript.current_hash(),
+            shared.config.key_log.as_deref(),
+            &client_random,
+        )?;
 
         // Our second flight, under the client handshake traffic secret
         // installed when the ServerHello was processed.

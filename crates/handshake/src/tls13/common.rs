@@ -1,10 +1,17 @@
-//! Pieces both TLS 1.3 sides share: the CertificateVerify input, Finished
-//! computation and checking, and the ServerHello.random sentinels.
+//! Pieces both TLS 1.3 sides share: the handshake and application traffic
+//! secrets (with their key log lines), reading a peer's Certificate and
+//! CertificateVerify, the CertificateVerify input, and Finished checking.
+//! Both sides derive and check the same values from the same transcript,
+//! so one copy keeps them from drifting apart.
 
 use ferrotls_core::crypto::{Digest, Secret, Tls13CipherSuite};
-use ferrotls_core::{Error, PeerMisbehaved, SignatureScheme};
+use ferrotls_core::{CertificateDer, Codec, Error, HandshakeType, PeerMisbehaved, SignatureScheme};
 
-use crate::key_schedule;
+use super::decode;
+use crate::handshake::Message;
+use crate::hooks::{KeyLog, labels};
+use crate::key_schedule::{self, KeyScheduleEarly, KeyScheduleHandshake, KeyScheduleMaster};
+use crate::msgs::{CertificatePayloadTls13, DigitallySignedStruct, Extension};
 
 /// The context string of a server's CertificateVerify (RFC 8446 4.4.3).
 pub(crate) const SERVER_VERIFY_CONTEXT: &[u8] = b"TLS 1.3, server CertificateVerify";
@@ -53,4 +60,130 @@ pub(crate) fn check_finished(
         return Err(PeerMisbehaved::BadFinished.into());
     }
     Ok(())
+}
+
+/// The handshake stage of the key schedule (RFC 8446 7.1): what protects
+/// EncryptedExtensions through the Finished messages.
+pub(crate) struct HandshakeSecrets {
+    pub key_schedule: KeyScheduleHandshake,
+    /// client_handshake_traffic_secret.
+    pub client: Secret,
+    /// server_handshake_traffic_secret.
+    pub server: Secret,
+}
+
+/// Derives the handshake traffic secrets over the transcript up to the
+/// ServerHello, and writes their NSS key log lines (SSLKEYLOGFILE).
+pub(crate) fn handshake_secrets(
+    suite: &'static Tls13CipherSuite,
+    psk: Option<&[u8]>,
+    shared_secret: &[u8],
+    hello_hash: &Digest,
+    key_log: Option<&dyn KeyLog>,
+    client_random: &[u8],
+) -> Result<HandshakeSecrets, Error> {
+    let key_schedule = KeyScheduleEarly::new(suite, psk).into_handshake(shared_secret)?;
+    let client = key_schedule.client_handshake_traffic_secret(hello_hash)?;
+    let server = key_schedule.server_handshake_traffic_secret(hello_hash)?;
+    if let Some(log) = key_log {
+        log.log(
+            labels::CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+            client_random,
+            client.as_bytes(),
+        );
+        log.log(
+            labels::SERVER_HANDSHAKE_TRAFFIC_SECRET,
+            client_random,
+            server.as_bytes(),
+        );
+    }
+    Ok(HandshakeSecrets {
+        key_schedule,
+        client,
+        server,
+    })
+}
+
+/// The master stage of the key schedule: the first application traffic
+/// secrets and the exporter secret.
+pub(crate) struct ApplicationSecrets {
+    /// Kept for resumption_master_secret, which also covers the client's
+    /// Finished.
+    pub master: KeyScheduleMaster,
+    /// client_application_traffic_secret_0.
+    pub client: Secret,
+    /// server_application_traffic_secret_0.
+    pub server: Secret,
+    /// exporter_master_secret.
+    pub exporter: Secret,
+}
+
+/// Derives the application secrets over the transcript up to the server's
+/// Finished, and writes their key log lines.
+pub(crate) fn application_secrets(
+    key_schedule: KeyScheduleHandshake,
+    server_finished_hash: &Digest,
+    key_log: Option<&dyn KeyLog>,
+    client_random: &[u8],
+) -> Result<ApplicationSecrets, Error> {
+    let master = key_schedule.into_master()?;
+    let hash = server_finished_hash;
+    let client = master.client_application_traffic_secret_0(hash)?;
+    let server = master.server_application_traffic_secret_0(hash)?;
+    let exporter = master.exporter_master_secret(hash)?;
+    if let Some(log) = key_log {
+        log.log(
+            labels::CLIENT_TRAFFIC_SECRET_0,
+            client_random,
+            client.as_bytes(),
+        );
+        log.log(
+            labels::SERVER_TRAFFIC_SECRET_0,
+            client_random,
+            server.as_bytes(),
+        );
+        log.log(labels::EXPORTER_SECRET, client_random, exporter.as_bytes());
+    }
+    Ok(ApplicationSecrets {
+        master,
+        client,
+        server,
+        exporter,
+    })
+}
+
+/// Reads a peer's Certificate (RFC 8446 4.4.2): the context must be the
+/// empty one of the main handshake (`context_error` says whose), and no
+/// entry may carry an extension, since we request none (OCSP stapling and
+/// SCTs are not supported).
+pub(crate) fn read_certificate(
+    msg: &Message<'_>,
+    context_error: &'static str,
+) -> Result<Vec<CertificateDer>, Error> {
+    msg.expect(HandshakeType::Certificate)?;
+    let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
+    if !cert.context.bytes().is_empty() {
+        return Err(PeerMisbehaved::IllegalParameter(context_error).into());
+    }
+    if let Some(ext) = cert.entries.iter().flat_map(|e| &e.extensions).next() {
+        return Err(PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into());
+    }
+    Ok(cert.chain())
+}
+
+/// Reads a peer's CertificateVerify (RFC 8446 4.4.3): its scheme must be
+/// one we offered and one TLS 1.3 allows there. The caller verifies the
+/// signature with its own verifier (server or client certificates).
+pub(crate) fn read_certificate_verify(
+    msg: &Message<'_>,
+    offered: &[SignatureScheme],
+) -> Result<DigitallySignedStruct, Error> {
+    msg.expect(HandshakeType::CertificateVerify)?;
+    let cv = DigitallySignedStruct::read_bytes(msg.body)?;
+    if !offered.contains(&cv.scheme) || !usable_in_tls13_certificate_verify(cv.scheme) {
+        return Err(
+            PeerMisbehaved::IllegalParameter("CertificateVerify scheme we did not offer").into(),
+        );
+    }
+    Ok(cv)
 }

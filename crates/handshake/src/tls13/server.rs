@@ -16,8 +16,8 @@ use std::sync::Arc;
 use ferrotls_core::crypto::{Secret, SupportedCipherSuite, Tls13CipherSuite};
 use ferrotls_core::enums::Compression;
 use ferrotls_core::{
-    CertificateDer, Codec, ContentType, Error, HandshakeType, NamedGroup, PeerMisbehaved,
-    ProtocolVersion, SignatureScheme, UnixTime,
+    CertificateDer, Codec, ContentType, Error, HandshakeType, NamedGroup, ProtocolVersion,
+    SignatureScheme, UnixTime,
 };
 
 use super::common::{self, CLIENT_VERIFY_CONTEXT, SERVER_VERIFY_CONTEXT};
@@ -28,12 +28,11 @@ use super::{decode, send_fake_ccs};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
 use crate::config::ServerConfig;
 use crate::handshake::{Message, encode_message};
-use crate::hooks::labels;
-use crate::key_schedule::{self, KeyScheduleEarly};
+use crate::key_schedule;
 use crate::msgs::{
     CertReqExtension, CertificatePayloadTls13, CertificateRequestPayloadTls13, ClientHelloPayload,
-    DigitallySignedStruct, EncryptedExtensions, Extension, HELLO_RETRY_REQUEST_RANDOM,
-    KeyShareEntry, ProtocolName, Random, ServerExtension, ServerHelloPayload, SessionId,
+    DigitallySignedStruct, EncryptedExtensions, HELLO_RETRY_REQUEST_RANDOM, KeyShareEntry,
+    ProtocolName, Random, ServerExtension, ServerHelloPayload, SessionId,
 };
 use crate::transcript::{HandshakeHash, HandshakeHashBuffer};
 
@@ -119,9 +118,7 @@ impl ExpectClientHello {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::ClientHello {
-            return Err(msg.unexpected(&[HandshakeType::ClientHello]));
-        }
+        msg.expect(HandshakeType::ClientHello)?;
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
         if self.retry.is_none() && crate::tls12::server::use_tls12(&self.config, &ch) {
             return crate::tls12::server::start(self.config, msg, &ch, now, out)
@@ -229,25 +226,19 @@ impl ExpectClientHello {
         };
         transcript.add(msg.encoded);
         transcript.add(&sh_encoded);
-        let psk = resumed.as_ref().map(|r| r.value.psk.as_bytes());
-        let key_schedule =
-            KeyScheduleEarly::new(suite, psk).into_handshake(kx.secret.as_bytes())?;
-        let hash = transcript.current_hash();
-        let client_hs = key_schedule.client_handshake_traffic_secret(&hash)?;
-        let server_hs = key_schedule.server_handshake_traffic_secret(&hash)?;
         let client_random = ch.random.0;
-        if let Some(log) = &config.key_log {
-            log.log(
-                labels::CLIENT_HANDSHAKE_TRAFFIC_SECRET,
-                &client_random,
-                client_hs.as_bytes(),
-            );
-            log.log(
-                labels::SERVER_HANDSHAKE_TRAFFIC_SECRET,
-                &client_random,
-                server_hs.as_bytes(),
-            );
-        }
+        let common::HandshakeSecrets {
+            key_schedule,
+            client: client_hs,
+            server: server_hs,
+        } = common::handshake_secrets(
+            suite,
+            resumed.as_ref().map(|r| r.value.psk.as_bytes()),
+            kx.secret.as_bytes(),
+            &transcript.current_hash(),
+            config.key_log.as_deref(),
+            &client_random,
+        )?;
 
         out.push(Action::Send {
             content_type: ContentType::Handshake,
@@ -319,24 +310,17 @@ impl ExpectClientHello {
             payload: flight,
         });
 
-        let master = key_schedule.into_master()?;
-        let hash = transcript.current_hash();
-        let client_ap = master.client_application_traffic_secret_0(&hash)?;
-        let server_ap = master.server_application_traffic_secret_0(&hash)?;
-        let exporter = master.exporter_master_secret(&hash)?;
-        if let Some(log) = &config.key_log {
-            log.log(
-                labels::CLIENT_TRAFFIC_SECRET_0,
-                &client_random,
-                client_ap.as_bytes(),
-            );
-            log.log(
-                labels::SERVER_TRAFFIC_SECRET_0,
-                &client_random,
-                server_ap.as_bytes(),
-            );
-            log.log(labels::EXPORTER_SECRET, &client_random, exporter.as_bytes());
-        }
+        let common::ApplicationSecrets {
+            master,
+            client: client_ap,
+            server: server_ap,
+            exporter,
+        } = common::application_secrets(
+            key_schedule,
+            &transcript.current_hash(),
+            config.key_log.as_deref(),
+            &client_random,
+        )?;
         out.push(Action::SetWriteKeys(RecordKeys::Tls13 {
             suite,
             traffic_secret: server_ap.clone(),
@@ -427,21 +411,11 @@ pub(crate) struct ExpectCertificate {
 
 impl ExpectCertificate {
     fn handle(mut self, msg: &Message<'_>, now: UnixTime) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::Certificate {
-            return Err(msg.unexpected(&[HandshakeType::Certificate]));
-        }
-        let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
-        if !cert.context.bytes().is_empty() {
-            return Err(illegal("certificate_request_context differs from ours"));
-        }
-        if let Some(ext) = cert.entries.iter().flat_map(|e| &e.extensions).next() {
-            return Err(PeerMisbehaved::UnsolicitedExtension(ext.ext_type()).into());
-        }
+        let chain = common::read_certificate(msg, "certificate_request_context differs from ours")?;
         let Some(verifier) = self.hs.config.client_verifier.clone() else {
             return Err(Error::General("client verifier vanished".into()));
         };
         self.hs.transcript.add(msg.encoded);
-        let chain = cert.chain();
         let Some((end_entity, intermediates)) = chain.split_first() else {
             if verifier.client_auth_mandatory() {
                 return Err(Error::NoCertificatesPresented);
@@ -469,15 +443,7 @@ pub(crate) struct ExpectCertificateVerify {
 
 impl ExpectCertificateVerify {
     fn handle(mut self, msg: &Message<'_>) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::CertificateVerify {
-            return Err(msg.unexpected(&[HandshakeType::CertificateVerify]));
-        }
-        let cv = DigitallySignedStruct::read_bytes(msg.body)?;
-        if !self.schemes.contains(&cv.scheme)
-            || !common::usable_in_tls13_certificate_verify(cv.scheme)
-        {
-            return Err(illegal("CertificateVerify scheme we did not offer"));
-        }
+        let cv = common::read_certificate_verify(msg, &self.schemes)?;
         let Some(verifier) = self.hs.config.client_verifier.clone() else {
             return Err(Error::General("client verifier vanished".into()));
         };
@@ -509,9 +475,7 @@ impl ExpectFinished {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        if msg.typ != HandshakeType::Finished {
-            return Err(msg.unexpected(&[HandshakeType::Finished]));
-        }
+        msg.expect(HandshakeType::Finished)?;
         let Handshaking {
             config,
             suite,
@@ -543,8 +507,4 @@ impl ExpectFinished {
             summary,
         })))
     }
-}
-
-fn illegal(why: &'static str) -> Error {
-    PeerMisbehaved::IllegalParameter(why).into()
 }
