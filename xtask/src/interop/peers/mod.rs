@@ -4,6 +4,7 @@
 
 pub mod gnutls;
 pub mod openssl;
+pub mod program;
 pub mod rustls;
 pub mod tlslite;
 

@@ -6,8 +6,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::rustls::version_arg;
-use super::{Echo, Env, Peer, Role, ServerPlan, observe_peer_program};
+use super::{Env, Peer, Role, ServerPlan, observe_peer_program, program};
 use crate::interop::model::{Case, Feature};
 use crate::interop::observe::Observed;
 use crate::interop::process::Cmd;
@@ -109,74 +108,17 @@ impl Peer for TlsLite {
     }
 
     fn server(&self, case: &Case, env: &Env, port: u16) -> ServerPlan {
-        let pki = &env.pki;
-        let mut cmd = self
-            .cmd("server")
-            .args(["--port".to_string(), port.to_string()])
-            .args([
-                "--cert".to_string(),
-                pki.server_chain(case.cert).display().to_string(),
-            ])
-            .args([
-                "--key".to_string(),
-                pki.server_key(case.cert).display().to_string(),
-            ])
-            .args(["--ca".to_string(), pki.ca_cert.display().to_string()])
-            .args(["--version", version_arg(case.version)])
-            .args(["--suite".to_string(), case.suite.iana()]);
-        for g in case.server_groups() {
-            cmd = cmd.args(["--group", g.iana()]);
-        }
-        match case.feature {
-            Feature::ClientAuth => cmd = cmd.arg("--require-client-cert"),
-            Feature::Alpn => cmd = cmd.args(["--alpn", "http/1.1"]),
-            Feature::ResumeSessionId => cmd = cmd.arg("--no-tickets"),
-            _ => {}
-        }
-        ServerPlan {
-            cmd,
-            echo: Echo::Same,
-            enforces_sni: false,
-            // The script refuses a client without a certificate but cannot
-            // check its chain; the transcript says whether one came.
-            enforces_client_cert: false,
-        }
+        // The script refuses a client without a certificate but cannot
+        // check its chain; the transcript says whether one came.
+        program::server(self.cmd("server"), case, env, port, false)
     }
 
     fn client(&self, case: &Case, env: &Env, port: u16, _tag: &str) -> Vec<Cmd> {
-        let pki = &env.pki;
-        let mut cmd = self
-            .cmd("client")
-            .args(["--port".to_string(), port.to_string()])
-            .args(["--ca".to_string(), pki.ca_cert.display().to_string()])
-            .args(["--servername", "localhost"])
-            .args(["--version", version_arg(case.version)])
-            .args(["--suite".to_string(), case.suite.iana()]);
-        for g in case.client_groups() {
-            cmd = cmd.args(["--group", g.iana()]);
-        }
-        match case.feature {
-            Feature::ClientAuth => {
-                cmd = cmd
-                    .args([
-                        "--cert".to_string(),
-                        pki.client_cert().display().to_string(),
-                    ])
-                    .args(["--key".to_string(), pki.client_key().display().to_string()]);
-            }
-            Feature::Alpn => cmd = cmd.args(["--alpn", "h2", "--alpn", "http/1.1"]),
-            Feature::ResumeSessionId => cmd = cmd.args(["--resume", "--no-tickets"]),
-            Feature::ResumeTicket => cmd = cmd.arg("--resume"),
-            _ => {}
-        }
-        vec![cmd]
+        program::client(self.cmd("client"), case, env, port)
     }
 
     fn action_marker(&self, feature: Feature) -> Option<&'static str> {
-        match feature {
-            Feature::KeyUpdate => Some("KEY_UPDATE sent"),
-            _ => None,
-        }
+        program::action_marker(feature)
     }
 
     fn observe_client(&self, out: &str) -> Observed {
