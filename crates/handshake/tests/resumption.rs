@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use ferrotls_core::{
     AlertDescription, CertificateDer, CipherSuite, Error, HandshakeType, PeerIncompatible,
-    PeerMisbehaved, ServerName, UnixTime,
+    PeerMisbehaved, UnixTime,
 };
 use ferrotls_crypto::DEFAULT_PROVIDER;
 use ferrotls_handshake::session::{ServerSessionValue, TicketKeys};
@@ -43,7 +43,7 @@ impl Run {
         server_now: UnixTime,
     ) -> Self {
         let mut out = Vec::new();
-        let name = ServerName::try_from(SERVER_NAME).unwrap();
+        let name = server_name();
         let client = match ticket {
             Some(t) => {
                 Handshake::new_client_resuming(Arc::new(client), name, t, client_now, &mut out)

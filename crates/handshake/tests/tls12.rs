@@ -12,7 +12,7 @@ use common::*;
 use ferrotls_core::crypto::SupportedCipherSuite;
 use ferrotls_core::{
     AlertDescription as A, CipherSuite, Error, NamedGroup, PeerIncompatible, PeerMisbehaved,
-    ProtocolVersion, ServerName, SignatureScheme,
+    ProtocolVersion, SignatureScheme,
 };
 use ferrotls_handshake::msgs::{
     ClientExtension, ClientHelloPayload, DOWNGRADE_TLS12, HandshakeMessage, ServerHelloPayload,
@@ -542,11 +542,7 @@ fn tls12_config_checks() {
     let mut c = client12(&pki);
     c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256];
     let mut out = Vec::new();
-    let r = Handshake::new_client(
-        Arc::new(c),
-        Some(ServerName::try_from(SERVER_NAME).unwrap()),
-        &mut out,
-    );
+    let r = Handshake::new_client(Arc::new(c), Some(server_name()), &mut out);
     assert!(matches!(r, Err(Error::ApiMisuse(_))));
     // A TLS 1.2-only ClientHello has no TLS 1.3 parts.
     let p = Pair12::new(client12(&pki), server12(&pki));

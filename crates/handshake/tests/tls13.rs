@@ -438,10 +438,9 @@ fn p08_record_size_limit_is_exchanged_only_when_both_send_it() {
 fn unusable_configurations_fail_loudly_before_any_byte_is_sent() {
     use std::sync::Arc;
 
-    use ferrotls_core::ServerName;
     use ferrotls_handshake::Handshake;
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
-    let name = || Some(ServerName::try_from(SERVER_NAME).unwrap());
+    let name = || Some(server_name());
     let start = |c: ferrotls_handshake::ClientConfig| {
         let mut out = Vec::new();
         let r = Handshake::new_client(Arc::new(c), name(), &mut out);

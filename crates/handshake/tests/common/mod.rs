@@ -27,6 +27,25 @@ use rcgen::{
 
 pub const SERVER_NAME: &str = "localhost";
 
+/// `SERVER_NAME` as the handshake takes it.
+pub fn server_name() -> ServerName {
+    ServerName::try_from(SERVER_NAME).unwrap()
+}
+
+/// Splits a Handshake record payload into whole messages, the way the
+/// record layer feeds them to the peer; a payload ending in a partial
+/// message is a bug in the sender.
+pub fn split_messages(payload: &[u8]) -> Vec<Vec<u8>> {
+    let mut j = HandshakeJoiner::new(1 << 20);
+    j.push(payload).unwrap();
+    let mut messages = Vec::new();
+    while let Some(m) = j.next_message() {
+        messages.push(m);
+    }
+    assert!(j.is_empty(), "a Send held a partial message");
+    messages
+}
+
 /// The certificate key types of the matrix.
 pub fn key_types() -> [(&'static str, &'static SignatureAlgorithm); 4] {
     [
@@ -174,14 +193,7 @@ impl Side {
                 } => {
                     self.sent_types.push(content_type);
                     match content_type {
-                        ContentType::Handshake => {
-                            let mut j = HandshakeJoiner::new(1 << 20);
-                            j.push(&payload).unwrap();
-                            while let Some(m) = j.next_message() {
-                                self.outbox.push(m);
-                            }
-                            assert!(j.is_empty(), "a Send held a partial message");
-                        }
+                        ContentType::Handshake => self.outbox.extend(split_messages(&payload)),
                         ContentType::ChangeCipherSpec => {
                             assert_eq!(payload, [1]);
                             self.ccs_sent += 1;
@@ -214,12 +226,8 @@ pub struct Pair {
 impl Pair {
     pub fn new(client: ClientConfig, server: ServerConfig) -> Self {
         let mut out = Vec::new();
-        let client = Handshake::new_client(
-            Arc::new(client),
-            Some(ServerName::try_from(SERVER_NAME).unwrap()),
-            &mut out,
-        )
-        .unwrap();
+        let client =
+            Handshake::new_client(Arc::new(client), Some(server_name()), &mut out).unwrap();
         let mut c = Side::default();
         c.absorb(out);
         Self {

@@ -8,13 +8,12 @@
 
 use std::sync::Arc;
 
-use ferrotls_core::{ContentType, Error, ServerName, UnixTime};
+use ferrotls_core::{ContentType, Error, UnixTime};
 use ferrotls_handshake::{
-    Action, ClientConfig, Handshake, HandshakeJoiner, HandshakeSummary, RecordKeys, ServerConfig,
-    Tls12Resumption,
+    Action, ClientConfig, Handshake, HandshakeSummary, RecordKeys, ServerConfig, Tls12Resumption,
 };
 
-use super::common::{SERVER_NAME, now};
+use super::common::{now, server_name, split_messages};
 
 /// One record's worth of output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,13 +44,10 @@ impl Side {
                     payload,
                 } => match content_type {
                     ContentType::Handshake => {
-                        let mut j = HandshakeJoiner::new(1 << 20);
-                        j.push(&payload).unwrap();
-                        while let Some(m) = j.next_message() {
+                        for m in split_messages(&payload) {
                             self.sent.push(Rec::Hs(m.clone()));
                             self.outbox.push(Rec::Hs(m));
                         }
-                        assert!(j.is_empty());
                     }
                     ContentType::ChangeCipherSpec => {
                         assert_eq!(payload, [1]);
@@ -108,23 +104,14 @@ fn deliver(hs: &mut Handshake, side: &mut Side, rec: &Rec, time: UnixTime) -> Re
 impl Pair12 {
     pub fn new(client: ClientConfig, server: ServerConfig) -> Self {
         Self::start(server, |out| {
-            Handshake::new_client(
-                Arc::new(client),
-                Some(ServerName::try_from(SERVER_NAME).unwrap()),
-                out,
-            )
+            Handshake::new_client(Arc::new(client), Some(server_name()), out)
         })
     }
 
     /// A pair whose client offers the TLS 1.2 session `resume`.
     pub fn resuming(client: ClientConfig, server: ServerConfig, resume: Tls12Resumption) -> Self {
         Self::start(server, |out| {
-            Handshake::new_client_resuming_tls12(
-                Arc::new(client),
-                ServerName::try_from(SERVER_NAME).unwrap(),
-                resume,
-                out,
-            )
+            Handshake::new_client_resuming_tls12(Arc::new(client), server_name(), resume, out)
         })
     }
 
