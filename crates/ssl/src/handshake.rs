@@ -14,11 +14,43 @@ use crate::modes::{SslOptions, VerifyMode};
 use crate::transport::Transport;
 use crate::verify::{PkiContext, PolicyClientVerifier, PolicyServerVerifier};
 
+/// Sets what a `ClientConfig` and a `ServerConfig` take from the context
+/// and connection alike: versions and suites, groups and signature
+/// algorithms when set (otherwise the provider's defaults stay), ALPN,
+/// the renegotiation policy and the key log. The two types share these
+/// field names but no trait, so this is a macro rather than a function.
+macro_rules! shared_settings {
+    ($engine:expr, $config:ident, $role:expr) => {{
+        let inner = &$engine.ctx.inner;
+        $config.versions = inner.versions();
+        $config.cipher_suites = $engine.suites(
+            $config
+                .versions
+                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
+        );
+        if let Some(g) = &inner.groups {
+            $config.groups = g.clone();
+        }
+        if let Some(s) = &inner.sigalgs {
+            $config.signature_schemes = s.clone();
+        }
+        $config.alpn_protocols = $engine.alpn.clone();
+        $config.renegotiation = $engine.renegotiation_policy($role);
+        $config.key_log = inner.hooks.key_log.clone();
+    }};
+}
+
 impl Engine {
     /// `SSL_do_handshake`: runs the handshake until it completes or a call
     /// on the transport would block.
     pub fn do_handshake(&mut self, t: &mut dyn Transport) -> Step<()> {
         self.check_alive("handshake")?;
+        if self.shutdown_received && !self.is_init_finished() {
+            // S06: the peer's close_notify ended the handshake; it stays
+            // ended (0, ZERO_RETURN) rather than waiting for a peer that
+            // will send nothing more.
+            return Err(crate::engine::Stop::ZeroReturn);
+        }
         self.start_handshake(t)?;
         loop {
             self.flush_out(t)?;
@@ -123,37 +155,19 @@ impl Engine {
             Some(h) => Some(parse_name(h)?),
             None => None,
         };
-        let pki = PkiContext {
-            roots: inner.roots.clone(),
-            provider: inner.provider,
-        };
         let signatures =
             ferrotls_pki::WebPkiServerVerifier::builder(inner.roots.clone(), inner.provider)
                 .build();
         let verifier = PolicyServerVerifier {
-            pki,
+            pki: self.pki_context(),
             signatures: signatures as Arc<dyn ServerCertVerifier>,
             settings: self.verify.clone(),
             result: self.verify_result.clone(),
             host: host.clone(),
         };
         let mut config = ClientConfig::new(inner.provider, Arc::new(verifier));
-        config.versions = inner.versions();
-        config.cipher_suites = self.suites(
-            config
-                .versions
-                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
-        );
-        if let Some(g) = &inner.groups {
-            config.groups = g.clone();
-        }
-        if let Some(s) = &inner.sigalgs {
-            config.signature_schemes = s.clone();
-        }
-        config.alpn_protocols = self.alpn.clone();
-        config.renegotiation = self.renegotiation_policy(Role::Client);
+        shared_settings!(self, config, Role::Client);
         config.enable_tickets = !self.options.contains(SslOptions::NO_TICKET);
-        config.key_log = inner.hooks.key_log.clone();
         config.client_cert_resolver = inner.hooks.client_cert.clone().map(|cb| {
             Arc::new(crate::callbacks::ClientCertAdapter(cb))
                 as Arc<dyn ferrotls_handshake::ResolvesClientCert>
@@ -199,21 +213,7 @@ impl Engine {
         };
         let cert = Arc::new(CertifiedKey::new(inner.chain.clone(), key));
         let mut config = ServerConfig::new(inner.provider, cert);
-        config.versions = inner.versions();
-        config.cipher_suites = self.suites(
-            config
-                .versions
-                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
-        );
-        if let Some(g) = &inner.groups {
-            config.groups = g.clone();
-        }
-        if let Some(s) = &inner.sigalgs {
-            config.signature_schemes = s.clone();
-        }
-        config.alpn_protocols = self.alpn.clone();
-        config.renegotiation = self.renegotiation_policy(Role::Server);
-        config.key_log = inner.hooks.key_log.clone();
+        shared_settings!(self, config, Role::Server);
         config.tickets = inner.sessions.ticket_policy();
         if self.options.contains(SslOptions::NO_TICKET) {
             // OpenSSL 3 would send stateful TLS 1.3 tickets here; ferrotls
@@ -239,10 +239,7 @@ impl Engine {
                 ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)
                     .build();
             let verifier = PolicyClientVerifier {
-                pki: PkiContext {
-                    roots: inner.roots.clone(),
-                    provider: inner.provider,
-                },
+                pki: self.pki_context(),
                 inner: base as Arc<dyn ClientCertVerifier>,
                 settings: self.verify.clone(),
                 result: self.verify_result.clone(),
@@ -254,6 +251,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// The trust store and provider chain building uses, for either role.
+    fn pki_context(&self) -> PkiContext {
+        PkiContext {
+            roots: self.ctx.inner.roots.clone(),
+            provider: self.ctx.inner.provider,
+        }
+    }
+
     /// The context's renegotiation policy with this connection's options:
     /// `NO_RENEGOTIATION` refuses every peer request; a server accepts a
     /// client's only with `ALLOW_CLIENT_RENEGOTIATION` (OpenSSL 3's

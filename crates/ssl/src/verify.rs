@@ -171,6 +171,39 @@ pub(crate) struct PkiContext {
     pub provider: &'static CryptoProvider,
 }
 
+/// The handshake-signature methods shared by both verifier traits. OpenSSL's
+/// verify policy is about chains only, so both policy verifiers hand
+/// signatures to the wrapped pki verifier unchanged.
+macro_rules! delegate_signature_checks {
+    ($inner:ident) => {
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer,
+            scheme: SignatureScheme,
+            signature: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            self.$inner
+                .verify_tls12_signature(message, cert, scheme, signature)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer,
+            scheme: SignatureScheme,
+            signature: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            self.$inner
+                .verify_tls13_signature(message, cert, scheme, signature)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.$inner.supported_verify_schemes()
+        }
+    };
+}
+
 /// The client side: chain and name checks under OpenSSL's policy;
 /// handshake signatures through the pki server verifier.
 #[derive(Debug)]
@@ -218,31 +251,7 @@ impl ServerCertVerifier for PolicyServerVerifier {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.signatures
-            .verify_tls12_signature(message, cert, scheme, signature)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.signatures
-            .verify_tls13_signature(message, cert, scheme, signature)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.signatures.supported_verify_schemes()
-    }
+    delegate_signature_checks!(signatures);
 }
 
 /// The server side: wraps the pki client verifier. Only built when the
@@ -295,29 +304,5 @@ impl ClientCertVerifier for PolicyClientVerifier {
         .map(|()| ClientCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner
-            .verify_tls12_signature(message, cert, scheme, signature)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer,
-        scheme: SignatureScheme,
-        signature: &[u8],
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner
-            .verify_tls13_signature(message, cert, scheme, signature)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
+    delegate_signature_checks!(inner);
 }
