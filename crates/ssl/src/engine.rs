@@ -20,7 +20,7 @@ use ferrotls_handshake::msgs::HandshakeJoiner;
 use ferrotls_handshake::{Action, Handshake, HandshakeSummary, RecordKeys, Role};
 use ferrotls_record::{
     Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT, MessageDecrypter,
-    MessageEncrypter,
+    MessageEncrypter, OpaqueRecord, PlainRecord,
 };
 
 use crate::context::SslContext;
@@ -156,6 +156,13 @@ pub(crate) struct Engine {
     pub(crate) queue: ErrorQueue,
     actions: Vec<Action>,
     ignored_alerts: u32,
+    /// TLS 1.3 server, from its first read key until the client's first
+    /// protected record: a plaintext alert is still accepted, as OpenSSL
+    /// does (a client that gives up before reading the ServerHello has
+    /// no key to protect its close_notify or alert with; S06).
+    plain_alerts: bool,
+    /// A read key was installed once (that starts `plain_alerts`).
+    read_protected: bool,
 }
 
 impl Engine {
@@ -197,6 +204,8 @@ impl Engine {
             queue: ErrorQueue::default(),
             actions: Vec::new(),
             ignored_alerts: 0,
+            plain_alerts: false,
+            read_protected: false,
             ctx,
         }
     }
@@ -460,7 +469,7 @@ impl Engine {
             let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
                 Err(e) => Err(e),
                 Ok(None) => Ok(None),
-                Ok(Some(rec)) => match self.decrypter.decrypt(rec) {
+                Ok(Some(rec)) => match open(&mut *self.decrypter, &mut self.plain_alerts, rec) {
                     Err(e) => Err(e),
                     Ok(plain) => {
                         let r = classify(
@@ -629,6 +638,10 @@ impl Engine {
                     ),
                 };
                 self.decrypter = dec;
+                self.plain_alerts = !self.read_protected
+                    && self.role == Some(Role::Server)
+                    && max == MAX_CIPHERTEXT_TLS13;
+                self.read_protected = true;
                 self.max_ciphertext = max;
                 if let Some(d) = self.deframer.as_mut() {
                     d.set_max_ciphertext_len(max);
@@ -759,6 +772,25 @@ impl Engine {
     pub fn out_capacity(&self) -> usize {
         self.out.capacity()
     }
+}
+
+/// Removes a record's protection; see `Engine::plain_alerts` for the
+/// one window in which an alert may come unprotected.
+fn open<'a>(
+    decrypter: &mut dyn MessageDecrypter,
+    plain_alerts: &mut bool,
+    rec: OpaqueRecord<'a>,
+) -> Result<PlainRecord<'a>, Error> {
+    if *plain_alerts {
+        if rec.header.content_type == ContentType::Alert {
+            return Ok(PlainRecord {
+                content_type: ContentType::Alert,
+                payload: rec.payload,
+            });
+        }
+        *plain_alerts = rec.header.content_type != ContentType::ApplicationData;
+    }
+    decrypter.decrypt(rec)
 }
 
 fn unexpected(got: ContentType) -> Error {

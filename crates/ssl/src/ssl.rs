@@ -370,7 +370,8 @@ impl Ssl {
     /// is the defined choice. [`try_write`](Self::try_write) accepts an
     /// empty buffer (as `SSL_write_ex` does) and returns `Ok(0)`.
     pub fn write(&mut self, buf: &[u8]) -> i32 {
-        if buf.is_empty() {
+        // A failed connection reports its own error first (R05).
+        if buf.is_empty() && self.engine.fatal_error().is_none() {
             self.engine.last_cause = None;
             let stop = self.engine.misuse(
                 ApiMisuse::BadArgument("bad length: zero-length write").into(),
