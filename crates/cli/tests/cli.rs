@@ -5,90 +5,60 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{BIN, Guard, free_port, lines, pki, wait_line};
+use common::{BIN, free_port, pki, s_client, s_server, temp_dir, wait_line};
 
 #[test]
 fn s_client_and_s_server_echo_key_update_and_close_notify() {
-    let dir = std::env::temp_dir().join(format!("ferrotls-cli-test-{}", std::process::id()));
+    let dir = temp_dir("test");
     let (ca, cert, key) = pki(&dir);
     let port = free_port();
-    let mut server = Guard(
-        Command::new(BIN)
-            .args([
-                "s_server",
-                "-accept",
-                &format!("127.0.0.1:{port}"),
-                "-rev",
-                "-tls1_3",
-            ])
-            .arg("-cert")
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("server"),
-    );
-    let server_out = lines(server.0.stdout.take().expect("stdout"));
-    let mut seen_server = Vec::new();
-    assert!(
-        wait_line(&server_out, "ACCEPT", &mut seen_server),
-        "{seen_server:?}"
-    );
-
-    let mut client = Guard(
-        Command::new(BIN)
-            .args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
-            .args(["-servername", "localhost", "-verify_hostname", "localhost"])
-            .args(["-verify_return_error", "-groups", "P-256"])
-            .arg("-CAfile")
-            .arg(&ca)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("client"),
-    );
-    let out = lines(client.0.stdout.take().expect("stdout"));
-    let err = lines(client.0.stderr.take().expect("stderr"));
-    let mut stdin = client.0.stdin.take().expect("stdin");
+    let mut server = s_server(port, &cert, &key, &["-rev", "-tls1_3"]);
+    let mut client = s_client(port, &ca, &["-groups", "P-256"]);
     let mut seen = Vec::new();
     assert!(
-        wait_line(&out, "New, TLSv1.3, Cipher is", &mut seen),
+        wait_line(&client.out, "New, TLSv1.3, Cipher is", &mut seen),
         "{seen:?}"
     );
     assert!(
-        wait_line(&out, "Verify return code: 0 (ok)", &mut seen),
+        wait_line(&client.out, "Verify return code: 0 (ok)", &mut seen),
         "{seen:?}"
     );
-    stdin.write_all(b"hello ferrotls\n").expect("write");
-    assert!(wait_line(&out, "sltorref olleh", &mut seen), "{seen:?}");
-    stdin.write_all(b"K\n").expect("write");
+    client.send("hello ferrotls");
+    assert!(
+        wait_line(&client.out, "sltorref olleh", &mut seen),
+        "{seen:?}"
+    );
+    client.send("K");
     let mut seen_err = Vec::new();
-    assert!(wait_line(&err, "KEYUPDATE", &mut seen_err), "{seen_err:?}");
-    stdin.write_all(b"after update\n").expect("write");
-    assert!(wait_line(&out, "etadpu retfa", &mut seen), "{seen:?}");
-    drop(stdin);
-    let status = client.0.wait().expect("wait");
-    assert!(status.success(), "{status} {seen:?} {seen_err:?}");
     assert!(
-        wait_line(&server_out, "close_notify received", &mut seen_server),
-        "{seen_server:?}"
+        wait_line(&client.err, "KEYUPDATE", &mut seen_err),
+        "{seen_err:?}"
+    );
+    client.send("after update");
+    assert!(
+        wait_line(&client.out, "etadpu retfa", &mut seen),
+        "{seen:?}"
+    );
+    assert!(client.finish(), "{seen:?} {seen_err:?}");
+    assert!(
+        wait_line(&server.out, "close_notify received", &mut server.seen),
+        "{:?}",
+        server.seen
     );
     assert!(
-        seen_server.iter().any(|l| l == "Protocol version: TLSv1.3"),
-        "{seen_server:?}"
+        server.seen.iter().any(|l| l == "Protocol version: TLSv1.3"),
+        "{:?}",
+        server.seen
     );
     assert!(
-        seen_server
+        server
+            .seen
             .iter()
             .any(|l| l == "Negotiated group: secp256r1"),
-        "{seen_server:?}"
+        "{:?}",
+        server.seen
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -141,65 +111,34 @@ fn a_failed_connection_exits_1() {
 
 #[test]
 fn s_server_www_answers_get_with_a_status_page() {
-    let dir = std::env::temp_dir().join(format!("ferrotls-cli-www-{}", std::process::id()));
+    let dir = temp_dir("www");
     let (ca, cert, key) = pki(&dir);
     let port = free_port();
-    let mut server = Guard(
-        Command::new(BIN)
-            .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-www"])
-            .args(["-alpn", "http/1.1"])
-            .arg("-cert")
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server"),
-    );
-    let server_out = lines(server.0.stdout.take().expect("stdout"));
-    let mut seen_server = Vec::new();
-    assert!(
-        wait_line(&server_out, "ACCEPT", &mut seen_server),
-        "{seen_server:?}"
-    );
-    let mut client = Guard(
-        Command::new(BIN)
-            .args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
-            .args([
-                "-servername",
-                "localhost",
-                "-alpn",
-                "h2,http/1.1",
-                "-ign_eof",
-            ])
-            .arg("-CAfile")
-            .arg(&ca)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("client"),
-    );
-    let out = lines(client.0.stdout.take().expect("stdout"));
-    let mut stdin = client.0.stdin.take().expect("stdin");
-    stdin.write_all(b"GET / HTTP/1.0\r\n\r\n").expect("write");
-    drop(stdin);
+    let _server = s_server(port, &cert, &key, &["-www", "-alpn", "http/1.1"]);
+    let mut client = s_client(port, &ca, &["-alpn", "h2,http/1.1", "-ign_eof"]);
+    client.send("GET / HTTP/1.0\r");
+    client.send("\r");
+    drop(client.stdin.take());
     let mut seen = Vec::new();
     assert!(
-        wait_line(&out, "ALPN protocol: http/1.1", &mut seen),
+        wait_line(&client.out, "ALPN protocol: http/1.1", &mut seen),
         "{seen:?}"
     );
-    assert!(wait_line(&out, "HTTP/1.0 200 ok", &mut seen), "{seen:?}");
     assert!(
-        wait_line(&out, "Hostname in TLS extension: \"localhost\"", &mut seen),
+        wait_line(&client.out, "HTTP/1.0 200 ok", &mut seen),
+        "{seen:?}"
+    );
+    assert!(
+        wait_line(
+            &client.out,
+            "Hostname in TLS extension: \"localhost\"",
+            &mut seen
+        ),
         "{seen:?}"
     );
     // The server closes with close_notify after the page; -ign_eof kept
     // the client reading until then.
-    assert!(wait_line(&out, "closed", &mut seen), "{seen:?}");
-    let status = client.0.wait().expect("wait");
-    assert!(status.success(), "{status} {seen:?}");
+    assert!(wait_line(&client.out, "closed", &mut seen), "{seen:?}");
+    assert!(client.finish(), "{seen:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

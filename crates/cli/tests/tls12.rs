@@ -6,11 +6,7 @@
 
 mod common;
 
-use common::{free_port, pki, s_client, s_server, wait_line};
-
-fn temp_dir(what: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("ferrotls-cli-{what}-{}", std::process::id()))
-}
+use common::{free_port, pki, s_client, s_server, temp_dir, wait_line};
 
 #[test]
 fn s11_client_renegotiation_needs_the_server_flag() {

@@ -30,6 +30,11 @@ impl Drop for Guard {
     }
 }
 
+/// A scratch directory for one test's files, unique to this test run.
+pub fn temp_dir(what: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("ferrotls-cli-{what}-{}", std::process::id()))
+}
+
 pub fn pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     std::fs::create_dir_all(dir).expect("dir");
     let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("ca key");
