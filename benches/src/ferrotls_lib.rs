@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use ferrotls::bio::IoBio;
 use ferrotls::core_types::{CertificateDer, PrivateKeyDer, PrivateKeyFormat};
 use ferrotls::{
-    ErrorCode, Mode, SessionCacheMode, Ssl, SslContext, SslMethod, SslSession, SslVersion,
-    VerifyMode,
+    ErrorCode, Mode, SessionCacheMode, Ssl, SslContext, SslMethod, SslOptions, SslSession,
+    SslVersion, VerifyMode,
 };
 
 use crate::certs::{Identity, SERVER_NAME};
@@ -95,9 +95,13 @@ fn contexts(
         .map_err(|e| classify("server key", e))?;
     // The same session policy as the other libraries: no cache and no
     // tickets unless the scenario is about resumption, then one ticket.
+    // `num_tickets` counts TLS 1.3 tickets only; TLS 1.2 tickets are off
+    // with `SSL_OP_NO_TICKET`, as on the OpenSSL side (rustls has no
+    // ticketer there at all).
     match resumed {
         None => {
             s.set_num_tickets(0);
+            s.set_options(SslOptions::NO_TICKET);
             s.set_session_cache_mode(SessionCacheMode::Off);
         }
         Some(Resumed::Tls13Ticket) | Some(Resumed::Tls12Ticket) => {
@@ -106,6 +110,7 @@ fn contexts(
         }
         Some(Resumed::Tls12SessionId) => {
             s.set_num_tickets(0);
+            s.set_options(SslOptions::NO_TICKET);
             s.set_session_cache_mode(SessionCacheMode::Server);
         }
     }
