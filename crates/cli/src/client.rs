@@ -80,12 +80,7 @@ fn connect(
         let peer = sock.peer_addr().map(|a| a.to_string()).unwrap_or_default();
         println!("CONNECTED({peer})");
     }
-    let mut ssl = Ssl::new(ctx);
-    let io = sock
-        .try_clone()
-        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
-    ssl.set_fd(io)
-        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
+    let mut ssl = conn::ssl_on(ctx, &sock)?;
     ssl.set_connect_state();
     // SNI: -servername, else the -connect host when it is a name (never an
     // address, RFC 6066 section 3), unless -noservername.

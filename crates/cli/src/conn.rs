@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ferrotls::{ErrorCause, ErrorCode, Ssl, SslError};
+use ferrotls::{ErrorCause, ErrorCode, Ssl, SslContext, SslError};
 
 use crate::args::CliError;
 
@@ -28,6 +28,18 @@ pub fn ssl_failure(ssl: &mut Ssl, what: &str, e: &SslError) -> CliError {
         text.push_str(&format!("\n{entry}"));
     }
     CliError::Failed(text)
+}
+
+/// A new `Ssl` of `ctx` doing its I/O on a clone of `sock` (the caller
+/// keeps `sock` to switch blocking and timeouts), as `SSL_set_fd`.
+pub fn ssl_on(ctx: &SslContext, sock: &TcpStream) -> Result<Ssl, CliError> {
+    let mut ssl = Ssl::new(ctx);
+    let io = sock
+        .try_clone()
+        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
+    ssl.set_fd(io)
+        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
+    Ok(ssl)
 }
 
 /// Runs the handshake on a blocking socket with a read timeout.

@@ -57,12 +57,7 @@ fn serve(
     sock: &TcpStream,
     stdin: Option<&Receiver<Option<Vec<u8>>>>,
 ) -> Result<(), CliError> {
-    let mut ssl = Ssl::new(ctx);
-    let io = sock
-        .try_clone()
-        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
-    ssl.set_fd(io)
-        .map_err(|e| CliError::Failed(format!("socket: {e}")))?;
+    let mut ssl = conn::ssl_on(ctx, sock)?;
     ssl.set_accept_state();
     conn::handshake(&mut ssl, sock)?;
     if !o.quiet {
