@@ -244,15 +244,21 @@ pub fn full(id: &Identity, h: FullHandshake) -> RustlsFull {
     ))
 }
 
+/// One timed handshake on a new pair of `configs`: connection setup and
+/// the handshake both count, per side; debug builds check it was `kind`.
+fn timed_handshake(configs: &Configs, kind: HandshakeKind) -> SideTimes {
+    let mut times = SideTimes::default();
+    let (mut client, mut server) = new_pair(configs, &mut times);
+    let t = complete(&mut client, &mut server);
+    times.client += t.client;
+    times.server += t.server;
+    debug_assert_eq!(client.handshake_kind(), Some(kind));
+    times
+}
+
 impl Handshaker for RustlsFull {
     fn handshake(&mut self) -> SideTimes {
-        let mut times = SideTimes::default();
-        let (mut client, mut server) = new_pair(&self.0, &mut times);
-        let t = complete(&mut client, &mut server);
-        times.client += t.client;
-        times.server += t.server;
-        debug_assert_eq!(client.handshake_kind(), Some(HandshakeKind::Full));
-        times
+        timed_handshake(&self.0, HandshakeKind::Full)
     }
 }
 
@@ -295,13 +301,7 @@ impl RustlsResumed {
 
 impl Handshaker for RustlsResumed {
     fn handshake(&mut self) -> SideTimes {
-        let mut times = SideTimes::default();
-        let (mut client, mut server) = new_pair(&self.0, &mut times);
-        let t = complete(&mut client, &mut server);
-        times.client += t.client;
-        times.server += t.server;
-        debug_assert_eq!(client.handshake_kind(), Some(HandshakeKind::Resumed));
-        times
+        timed_handshake(&self.0, HandshakeKind::Resumed)
     }
 }
 

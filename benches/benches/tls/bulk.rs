@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use ferrotls_benches::scenario::{Lib, Suite};
+use ferrotls_benches::scenario::{Lib, Suite, Transfer};
 use ferrotls_benches::{BULK_WRITE, transfer};
 
 use crate::Run;
@@ -18,59 +18,45 @@ pub fn benches(c: &mut Criterion, run: &mut Run) {
     let mut wire = Vec::with_capacity(BULK_WRITE + BULK_WRITE / 8);
     let mut out = vec![0u8; BULK_WRITE];
 
-    let mut g = c.benchmark_group("bulk_send");
-    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
-    for suite in Suite::ALL {
-        for lib in Lib::ALL {
-            let mut t = match transfer(lib, &run.pki, suite) {
-                Ok(t) => t,
-                Err(e) => {
-                    run.note("bulk_send", lib.name(), suite.name(), Some(e.0));
-                    continue;
-                }
-            };
-            run.note("bulk_send", lib.name(), suite.name(), None);
-            g.bench_function(BenchmarkId::new(lib.name(), suite.name()), |b| {
-                b.iter_custom(|iters| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        wire.clear();
-                        let start = Instant::now();
-                        t.send(&data, &mut wire);
-                        total += start.elapsed();
-                    }
-                    total
-                })
-            });
-        }
-    }
-    g.finish();
+    group(c, run, "bulk_send", |_, t| {
+        wire.clear();
+        let start = Instant::now();
+        t.send(&data, &mut wire);
+        start.elapsed()
+    });
+    group(c, run, "bulk_recv", |lib, t| {
+        wire.clear();
+        t.send(&data, &mut wire);
+        let start = Instant::now();
+        let got = t.receive(&mut wire, &mut out);
+        let elapsed = start.elapsed();
+        assert_eq!(got, BULK_WRITE, "{} received everything", lib.name());
+        elapsed
+    });
+}
 
-    let mut g = c.benchmark_group("bulk_recv");
+/// One benchmark group over every suite and library, each on a pair of its
+/// own: `one` does one iteration and returns the part of it that is timed.
+fn group(
+    c: &mut Criterion,
+    run: &mut Run,
+    name: &str,
+    mut one: impl FnMut(Lib, &mut dyn Transfer) -> Duration,
+) {
+    let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(BULK_WRITE as u64));
     for suite in Suite::ALL {
         for lib in Lib::ALL {
             let mut t = match transfer(lib, &run.pki, suite) {
                 Ok(t) => t,
                 Err(e) => {
-                    run.note("bulk_recv", lib.name(), suite.name(), Some(e.0));
+                    run.note(name, lib.name(), suite.name(), Some(e.0));
                     continue;
                 }
             };
-            run.note("bulk_recv", lib.name(), suite.name(), None);
+            run.note(name, lib.name(), suite.name(), None);
             g.bench_function(BenchmarkId::new(lib.name(), suite.name()), |b| {
-                b.iter_custom(|iters| {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        wire.clear();
-                        t.send(&data, &mut wire);
-                        let start = Instant::now();
-                        let got = t.receive(&mut wire, &mut out);
-                        total += start.elapsed();
-                        assert_eq!(got, BULK_WRITE, "{} received everything", lib.name());
-                    }
-                    total
-                })
+                b.iter_custom(|iters| (0..iters).map(|_| one(lib, t.as_mut())).sum())
             });
         }
     }
