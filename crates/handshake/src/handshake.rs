@@ -56,7 +56,7 @@ impl<'a> Message<'a> {
 
     /// Fails unless this is a `typ` message: the one check every state
     /// makes first, with the error (unexpected_message) the peer gets.
-    pub fn expect(&self, typ: HandshakeType) -> Result<(), Error> {
+    pub fn require(&self, typ: HandshakeType) -> Result<(), Error> {
         match self.typ == typ {
             true => Ok(()),
             false => Err(self.unexpected(&[typ])),

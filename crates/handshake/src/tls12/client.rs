@@ -295,7 +295,7 @@ pub(crate) struct ExpectServerHello {
 
 impl ExpectServerHello {
     fn handle(self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::ServerHello)?;
+        msg.require(HandshakeType::ServerHello)?;
         let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
         if sh.legacy_version != ProtocolVersion::TLSv1_2 || sh.supported_versions().is_some() {
             // A renegotiation cannot change the version (RFC 5246 7.4.1.2).
@@ -400,7 +400,7 @@ pub(crate) struct ExpectCertificate {
 
 impl ExpectCertificate {
     fn handle(mut self, msg: &Message<'_>, now: UnixTime) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::Certificate)?;
+        msg.require(HandshakeType::Certificate)?;
         let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
         let Some((leaf, intermediates)) = chain.split_first() else {
             return Err(InvalidMessage::InvalidLength("empty server Certificate").into());
@@ -429,7 +429,7 @@ pub(crate) struct ExpectServerKeyExchange {
 
 impl ExpectServerKeyExchange {
     fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::ServerKeyExchange)?;
+        msg.require(HandshakeType::ServerKeyExchange)?;
         let ske = decode(
             msg.body,
             "ServerKeyExchange",
@@ -662,7 +662,7 @@ pub(crate) struct ExpectFinished {
 
 impl ExpectFinished {
     fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         let Self {
             hs,
             chain,
@@ -739,7 +739,7 @@ impl ClientTraffic {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::HelloRequest)?;
+        msg.require(HandshakeType::HelloRequest)?;
         expect_empty(msg, "HelloRequest")?;
         if !self.t.limiter.allow(&self.config.renegotiation, now) {
             send_no_renegotiation(out);

@@ -29,7 +29,7 @@ pub(super) fn read_ticket(
     msg: &Message<'_>,
     transcript: &mut Transcript,
 ) -> Result<Option<(Vec<u8>, u32)>, Error> {
-    msg.expect(HandshakeType::NewSessionTicket)?;
+    msg.require(HandshakeType::NewSessionTicket)?;
     let nst = decode(msg.body, "NewSessionTicket", NewSessionTicketPayload::parse)?;
     transcript.add(msg.encoded);
     let ticket = nst.ticket.bytes();
@@ -112,7 +112,7 @@ impl Resumed {
         if self.server_keys.is_some() {
             return Err(ccs_expected());
         }
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         self.finish(msg, out)
     }
 

@@ -267,7 +267,7 @@ impl ExpectFinished {
         if self.client_keys.is_some() {
             return Err(ccs_expected());
         }
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         let this = *self;
         let client_verify_data =
             this.master

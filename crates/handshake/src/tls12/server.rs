@@ -393,7 +393,7 @@ impl Handshaking {
         msg: &Message<'_>,
         now: UnixTime,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::Certificate)?;
+        msg.require(HandshakeType::Certificate)?;
         let chain = decode(msg.body, "Certificate", CertificatePayload::parse)?.0;
         let Some(verifier) = self.config.client_verifier.clone() else {
             return Err(lost());
@@ -425,7 +425,7 @@ impl Handshaking {
         mut self: Box<Self>,
         msg: &Message<'_>,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::ClientKeyExchange)?;
+        msg.require(HandshakeType::ClientKeyExchange)?;
         let cke = decode(
             msg.body,
             "ClientKeyExchange",
@@ -474,7 +474,7 @@ pub(crate) struct ExpectCertificateVerify {
 impl ExpectCertificateVerify {
     /// RFC 5246 7.4.8: the signature covers every handshake message so far.
     fn handle(mut self, msg: &Message<'_>) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::CertificateVerify)?;
+        msg.require(HandshakeType::CertificateVerify)?;
         let cv = DigitallySignedStruct::read_bytes(msg.body)?;
         if !self.hs.client_schemes.contains(&cv.scheme) {
             return Err(illegal("CertificateVerify scheme we did not offer"));
@@ -513,7 +513,7 @@ impl ExpectFinished {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         let Self {
             mut hs,
             master,
@@ -612,7 +612,7 @@ impl ServerTraffic {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::ClientHello)?;
+        msg.require(HandshakeType::ClientHello)?;
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
         let requested = core::mem::replace(&mut self.t.hello_request_sent, false);
         if !requested && !self.t.limiter.allow(&self.config.renegotiation, now) {

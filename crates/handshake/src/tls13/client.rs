@@ -210,7 +210,7 @@ pub(crate) struct ExpectServerHello {
 
 impl ExpectServerHello {
     fn handle(mut self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::ServerHello)?;
+        msg.require(HandshakeType::ServerHello)?;
         let sh = decode(msg.body, "ServerHello", ServerHelloPayload::parse)?;
         let (tls13, tls12) = (self.offer.offered_tls13, self.offer.offered_tls12);
         if crate::tls12::client::is_tls12_server_hello(&sh, tls13, tls12)? && self.retry.is_none() {
@@ -449,7 +449,7 @@ pub(crate) struct ExpectEncryptedExtensions {
 
 impl ExpectEncryptedExtensions {
     fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::EncryptedExtensions)?;
+        msg.require(HandshakeType::EncryptedExtensions)?;
         let ee = decode(msg.body, "EncryptedExtensions", EncryptedExtensions::parse)?;
         let config = &self.hs.shared.config;
         for ext in &ee.0 {
@@ -586,7 +586,7 @@ pub(crate) struct ExpectFinished {
 
 impl ExpectFinished {
     fn handle(self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         let Self {
             hs:
                 Handshaking {

@@ -160,7 +160,7 @@ pub(crate) fn read_certificate(
     msg: &Message<'_>,
     context_error: &'static str,
 ) -> Result<Vec<CertificateDer>, Error> {
-    msg.expect(HandshakeType::Certificate)?;
+    msg.require(HandshakeType::Certificate)?;
     let cert = decode(msg.body, "Certificate", CertificatePayloadTls13::parse)?;
     if !cert.context.bytes().is_empty() {
         return Err(PeerMisbehaved::IllegalParameter(context_error).into());
@@ -178,7 +178,7 @@ pub(crate) fn read_certificate_verify(
     msg: &Message<'_>,
     offered: &[SignatureScheme],
 ) -> Result<DigitallySignedStruct, Error> {
-    msg.expect(HandshakeType::CertificateVerify)?;
+    msg.require(HandshakeType::CertificateVerify)?;
     let cv = DigitallySignedStruct::read_bytes(msg.body)?;
     if !offered.contains(&cv.scheme) || !usable_in_tls13_certificate_verify(cv.scheme) {
         return Err(

@@ -118,7 +118,7 @@ impl ExpectClientHello {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::ClientHello)?;
+        msg.require(HandshakeType::ClientHello)?;
         let ch = decode(msg.body, "ClientHello", ClientHelloPayload::parse)?;
         if self.retry.is_none() && crate::tls12::server::use_tls12(&self.config, &ch) {
             return crate::tls12::server::start(self.config, msg, &ch, now, out)
@@ -475,7 +475,7 @@ impl ExpectFinished {
         now: UnixTime,
         out: &mut Vec<Action>,
     ) -> Result<ServerState, Error> {
-        msg.expect(HandshakeType::Finished)?;
+        msg.require(HandshakeType::Finished)?;
         let Handshaking {
             config,
             suite,
