@@ -7,4 +7,5 @@ mod handshake;
 mod io;
 mod nonblocking;
 mod sockets;
+mod tls12;
 mod verify;

@@ -9,16 +9,21 @@ use crate::util::*;
 /// Client and server whose BIOs hand over one byte per call with a
 /// would-block before every byte, in both directions.
 fn awkward_pair() -> (Ssl, Ssl) {
+    awkward_pair_with(&client_ctx(), &server_ctx())
+}
+
+/// [`awkward_pair`] with the given contexts (e.g. TLS 1.2 only).
+pub fn awkward_pair_with(cctx: &ferrotls::SslContext, sctx: &ferrotls::SslContext) -> (Ssl, Ssl) {
     let c2s = MemBio::new();
     let s2c = MemBio::new();
-    let mut client = Ssl::new(&client_ctx());
+    let mut client = Ssl::new(cctx);
     client.set_bio(
         TestBio::new(s2c.clone()).would_block_before_every_byte(),
         TestBio::new(c2s.clone()).would_block_before_every_byte(),
     );
     client.set_hostname("localhost").unwrap();
     client.set_connect_state();
-    let mut server = Ssl::new(&server_ctx());
+    let mut server = Ssl::new(sctx);
     server.set_bio(
         TestBio::new(c2s).would_block_before_every_byte(),
         TestBio::new(s2c).would_block_before_every_byte(),
@@ -27,7 +32,7 @@ fn awkward_pair() -> (Ssl, Ssl) {
     (client, server)
 }
 
-fn drive_handshake(client: &mut Ssl, server: &mut Ssl) -> (usize, usize) {
+pub fn drive_handshake(client: &mut Ssl, server: &mut Ssl) -> (usize, usize) {
     let (mut cw, mut sw) = (0, 0);
     let (mut cdone, mut sdone) = (false, false);
     for _ in 0..2_000_000 {
