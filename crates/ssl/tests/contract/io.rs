@@ -383,3 +383,73 @@ fn established_connection_frees_handshake_buffers() {
     assert_eq!(p.server.write(b"pong"), 4);
     assert_eq!(read_exact(&mut p.client, 4), b"pong");
 }
+
+#[test]
+fn s14_pending_counts_only_the_decrypted_record_and_peek_keeps_it() {
+    let mut p = connected();
+    // Two records on the wire: "abc" then "defgh".
+    assert_eq!(p.server.write(b"abc"), 3);
+    assert_eq!(p.server.write(b"defgh"), 5);
+    let mut two = [0u8; 2];
+    assert_eq!(p.client.peek(&mut two), 2);
+    assert_eq!(&two, b"ab");
+    // Only the processed record counts; the second is still ciphertext.
+    assert_eq!(p.client.pending(), 3);
+    assert!(p.client.has_pending());
+    assert_eq!(p.client.peek(&mut two), 2, "peek again: same bytes");
+    assert_eq!(&two, b"ab");
+    let mut buf = [0u8; 16];
+    assert_eq!(p.client.read(&mut buf), 3, "one record per read");
+    assert_eq!(&buf[..3], b"abc");
+    assert_eq!(p.client.pending(), 0);
+    assert!(p.client.has_pending(), "the second record is buffered");
+    assert_eq!(p.client.read(&mut buf), 5);
+    assert_eq!(&buf[..5], b"defgh");
+    assert!(!p.client.has_pending());
+    // After close_notify, peek reports ZERO_RETURN as read does.
+    assert_eq!(p.server.shutdown(), 0);
+    let r = p.client.peek(&mut buf);
+    assert_eq!(r, 0);
+    assert_code(&p.client, r, ErrorCode::ZeroReturn);
+    let e = p.client.try_peek(&mut buf).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ZeroReturn);
+}
+
+#[test]
+fn s14_peek_on_eof_without_close_notify_is_syscall() {
+    let mut p = connected();
+    assert_eq!(p.server.write(b"last"), 4);
+    p.s2c.set_eof(true);
+    let mut buf = [0u8; 16];
+    assert_eq!(p.client.peek(&mut buf), 4);
+    assert_eq!(p.client.read(&mut buf), 4);
+    let r = p.client.peek(&mut buf);
+    assert!(r <= 0);
+    assert_code(&p.client, r, ErrorCode::Syscall);
+}
+
+#[test]
+fn s10_refused_retry_loses_nothing_and_the_same_buffer_continues() {
+    let (mut p, handle) = throttled(Schedule::Never);
+    let data: Vec<u8> = (0..30_000u32).map(|i| (i % 253) as u8).collect();
+    handle.set_write_schedule(Schedule::Script(vec![false, true]));
+    let r = p.client.write(&data);
+    assert_code(&p.client, r, ErrorCode::WantWrite);
+    // A copy elsewhere without ACCEPT_MOVING_WRITE_BUFFER, and a shorter
+    // one: both refused, the connection unharmed.
+    let copy = data.clone();
+    assert_eq!(p.client.write(&copy), -1);
+    assert_code(&p.client, -1, ErrorCode::Ssl);
+    assert_eq!(p.client.write(&data[..29_999]), -1);
+    assert!(p.client.fatal_error().is_none());
+    // The right retry finishes it; the peer sees every byte exactly once.
+    handle.set_write_schedule(Schedule::Never);
+    assert_eq!(p.client.write(&data), 30_000);
+    assert_eq!(read_exact(&mut p.server, 30_000), data);
+    let mut buf = [0u8; 16];
+    let r = p.server.read(&mut buf);
+    assert_code(&p.server, r, ErrorCode::WantRead);
+    // The next write is a new one: any buffer will do.
+    assert_eq!(p.client.write(&copy[..10]), 10);
+    assert_eq!(read_exact(&mut p.server, 10), &data[..10]);
+}
