@@ -3,7 +3,8 @@
 //! fixed amount of work.
 //!
 //! Usage: `profile LIB WHAT COUNT` where WHAT is `send`, `recv` (TLS 1.3
-//! AES-128-GCM, COUNT MiB), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
+//! AES-128-GCM, COUNT MiB), `send-chacha`, `recv-chacha` (the same with
+//! TLS 1.3 ChaCha20-Poly1305), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
 //! handshakes), `handshake12-rsa` (TLS 1.2 ECDHE-RSA), or `resumed13`,
 //! `resumed12-id`, `resumed12-ticket` (COUNT resumed handshakes, ECDSA
 //! P-256). Under callgrind, count only the loop with
@@ -96,6 +97,8 @@ fn main() {
     let result = match what.as_str() {
         "send" | "recv" => transfer(lib, &pki, Suite::Tls13Aes128Gcm)
             .map(|mut t| bulk_loop(t.as_mut(), what == "recv", count)),
+        "send-chacha" | "recv-chacha" => transfer(lib, &pki, Suite::Tls13Chacha20)
+            .map(|mut t| bulk_loop(t.as_mut(), what == "recv-chacha", count)),
         "handshake" => {
             let h = FullHandshake {
                 version: Version::Tls13,
