@@ -368,3 +368,28 @@ fn s16_server_refuses_supported_versions_listing_only_old_ones() {
     assert_eq!(out.len(), 7, "{out:02x?}");
     assert_eq!(&out[5..], &[2, 70], "fatal protocol_version");
 }
+
+#[test]
+fn s15_shutdown_tls12_discards_late_data_and_returns_one() {
+    let mut p = mem_pair(&ctx12(false), &ctx12(true));
+    handshake(&mut p);
+    assert_eq!(p.client.shutdown(), 0, "close_notify sent");
+    let r = p.client.shutdown();
+    assert_code(&p.client, r, ErrorCode::WantRead);
+    // The server had more to say before it saw the close_notify.
+    assert_eq!(p.server.write(b"late data"), 9);
+    let r = p.client.shutdown();
+    assert_eq!(r, -1, "data is not a close_notify");
+    assert_code(&p.client, r, ErrorCode::WantRead);
+    let mut buf = [0u8; 16];
+    let r = p.server.read(&mut buf);
+    assert_code(&p.server, r, ErrorCode::ZeroReturn);
+    assert_eq!(p.server.shutdown(), 1, "the peer closed first: 1 at once");
+    assert_eq!(p.client.shutdown(), 1);
+    assert_eq!(p.client.get_shutdown(), (true, true));
+    assert_eq!(p.client.pending(), 0, "the late data was discarded");
+    // And once more: still 1, nothing sent.
+    let sent = p.c2s.len();
+    assert_eq!(p.client.shutdown(), 1);
+    assert_eq!(p.c2s.len(), sent);
+}
