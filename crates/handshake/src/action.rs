@@ -43,6 +43,26 @@ pub enum Action {
     SetReadKeys(RecordKeys),
     /// From now on, encrypt outgoing records with these keys.
     SetWriteKeys(RecordKeys),
+    /// RFC 8449 record_size_limit, from this point of the list on (`None`:
+    /// that direction is unchanged). It is placed where the limit starts
+    /// to apply: in TLS 1.3 once both values are known, in TLS 1.2 just
+    /// before the `SetWriteKeys` (send) or `SetReadKeys` (receive) of the
+    /// handshake that agreed it; every TLS 1.2 handshake sends both, so a
+    /// renegotiation without the extension restores 2^14. A limit outlives
+    /// later key changes (a TLS 1.3 KeyUpdate keeps it). Only protected
+    /// records are bound by it; records in the clear never are.
+    SetRecordSizeLimit {
+        /// The most content bytes per protected record we send (the TLS
+        /// 1.3 content type byte already taken off), at most 2^14. The
+        /// record layer cuts records at the smaller of this and its own
+        /// maximum fragment length.
+        send: Option<usize>,
+        /// Our announced limit in the RFC's terms, which the peer's
+        /// protected records must respect: TLSInnerPlaintext (content,
+        /// type byte and padding) in TLS 1.3, the fragment in TLS 1.2. A
+        /// larger record gets a record_overflow alert.
+        receive: Option<usize>,
+    },
     /// The handshake finished.
     HandshakeComplete(Box<HandshakeSummary>),
     /// A TLS 1.3 NewSessionTicket arrived (client side).

@@ -25,6 +25,8 @@
 //!     SetWriteKeys(keys)              -> switch the write side (RFC 8446 7.3 derives key/iv)
 //!     SetReadKeys(keys)               -> first check joiner.is_empty(), else fail with
 //!                                        PeerMisbehaved::KeyChangeWithPendingData
+//!     SetRecordSizeLimit{send,receive}-> RFC 8449: cut our records at `send`, refuse
+//!                                        protected records over `receive`
 //!     HandshakeComplete(summary)      -> application data may flow
 //!     SessionTicket(ticket)           -> keep for resumption
 //!   read a record:
@@ -43,6 +45,7 @@ mod handshake;
 pub mod hooks;
 pub mod key_schedule;
 pub mod msgs;
+mod record_limit;
 pub mod session;
 mod tls12;
 mod tls13;

@@ -224,6 +224,14 @@ fn rfc8448_simple_1rtt_server_byte_for_byte() {
         hex::encode(secret_of(&a)),
         "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38"
     );
+    // Both sides announce 0x4001 (RFC 8449): the encrypted flight that
+    // follows is cut at 2^14 content bytes, the client's must fit 0x4001.
+    match actions.next().unwrap() {
+        Action::SetRecordSizeLimit { send, receive } => {
+            assert_eq!((send, receive), (Some(0x4000), Some(0x4001)))
+        }
+        other => panic!("{other:?}"),
+    }
     match actions.next().unwrap() {
         Action::Send {
             content_type: ContentType::Handshake,

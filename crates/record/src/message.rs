@@ -24,6 +24,14 @@ pub trait MessageDecrypter: Send + Sync {
     /// protocol forbids. A failed record does not advance the sequence
     /// number.
     fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error>;
+
+    /// RFC 8449: the record_size_limit we announced, in the RFC's terms
+    /// (TLSInnerPlaintext — content, type byte and padding — in TLS 1.3;
+    /// the fragment in TLS 1.2). A protected record whose plaintext is
+    /// larger then fails with record_overflow. Values above the protocol's
+    /// own maximum change nothing. Records in the clear are not bound by
+    /// it (RFC 8449 section 4), so the plaintext decrypter ignores it.
+    fn set_record_size_limit(&mut self, limit: usize);
 }
 
 /// Applies record protection.

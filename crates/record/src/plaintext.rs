@@ -64,6 +64,10 @@ impl MessageDecrypter for PlaintextDecrypter {
             payload,
         })
     }
+
+    /// Unprotected records are not subject to the limit (RFC 8449 section
+    /// 4): the 2^14 of `check_fragment` stays the only bound.
+    fn set_record_size_limit(&mut self, _limit: usize) {}
 }
 
 /// The checks on a fragment once protection is removed: at most 2^14

@@ -53,6 +53,7 @@ pub fn tls12_decrypter(
         keys,
         seq: ReadSeq::default(),
         empty_run: EmptyRun::default(),
+        max_plaintext: MAX_PLAINTEXT,
     }))
 }
 
@@ -138,9 +139,16 @@ struct Tls12Decrypter {
     keys: Tls12Keys,
     seq: ReadSeq,
     empty_run: EmptyRun,
+    /// The largest fragment accepted: 2^14, or less after RFC 8449
+    /// record_size_limit.
+    max_plaintext: usize,
 }
 
 impl MessageDecrypter for Tls12Decrypter {
+    fn set_record_size_limit(&mut self, limit: usize) {
+        self.max_plaintext = limit.min(MAX_PLAINTEXT);
+    }
+
     fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error> {
         let payload = rec.payload;
         if payload.len() > MAX_CIPHERTEXT_TLS12 {
@@ -151,8 +159,9 @@ impl MessageDecrypter for Tls12Decrypter {
             .len()
             .checked_sub(explicit_len + TAG_LEN)
             .ok_or(Error::DecryptError)?;
-        // Known before decrypting, so an oversized record costs no AEAD work.
-        if plaintext_len > MAX_PLAINTEXT {
+        // Known before decrypting, so an oversized record costs no AEAD
+        // work; the bound is 2^14 or our RFC 8449 limit.
+        if plaintext_len > self.max_plaintext {
             return Err(PeerMisbehaved::RecordOverflow.into());
         }
         let seq = self.seq.peek()?;

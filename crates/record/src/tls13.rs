@@ -64,6 +64,7 @@ pub fn tls13_decrypter(
         iv,
         seq: ReadSeq::default(),
         empty_run: EmptyRun::default(),
+        max_inner: MAX_PLAINTEXT + 1,
     }))
 }
 
@@ -131,9 +132,16 @@ struct Tls13Decrypter {
     iv: Iv,
     seq: ReadSeq,
     empty_run: EmptyRun,
+    /// The largest TLSInnerPlaintext accepted: 2^14 + 1, or less after
+    /// RFC 8449 record_size_limit.
+    max_inner: usize,
 }
 
 impl MessageDecrypter for Tls13Decrypter {
+    fn set_record_size_limit(&mut self, limit: usize) {
+        self.max_inner = limit.min(MAX_PLAINTEXT + 1);
+    }
+
     fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error> {
         match rec.header.content_type {
             ContentType::ApplicationData => {}
@@ -165,8 +173,8 @@ impl MessageDecrypter for Tls13Decrypter {
         let nonce = self.iv.nonce_for(seq);
         let inner = open_in_place(&*self.key, &mut self.seq, &nonce, &aad, payload)?;
         // TLSInnerPlaintext is content + type byte + padding, at most
-        // 2^14 + 1 bytes (RFC 8446 section 5.4).
-        if inner.len() > MAX_PLAINTEXT + 1 {
+        // 2^14 + 1 bytes (RFC 8446 section 5.4), or our RFC 8449 limit.
+        if inner.len() > self.max_inner {
             return Err(PeerMisbehaved::RecordOverflow.into());
         }
         let type_at =

@@ -78,6 +78,8 @@ pub(crate) struct ContextInner {
     pub options: crate::modes::SslOptions,
     pub renegotiation: ferrotls_handshake::RenegotiationPolicy,
     pub alpn: Vec<Vec<u8>>,
+    /// RFC 8449 record_size_limit to announce (64..=16385), if any.
+    pub record_size_limit: Option<u16>,
     pub time: TimeSource,
     /// Tickets, session timeout and cache (session.rs).
     pub sessions: crate::session::SessionSettings,
@@ -177,6 +179,7 @@ impl SslContextBuilder {
                 options: crate::modes::SslOptions::EMPTY,
                 renegotiation: ferrotls_handshake::RenegotiationPolicy::default(),
                 alpn: Vec::new(),
+                record_size_limit: None,
                 time: Arc::new(system_time),
                 sessions: Default::default(),
                 hooks: Default::default(),
@@ -438,6 +441,23 @@ impl SslContextBuilder {
             return Err(invalid("ALPN protocol names must be 1..=255 bytes"));
         }
         self.inner.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+        Ok(self)
+    }
+
+    /// RFC 8449 record_size_limit: the largest protected record this end
+    /// accepts, in the RFC's terms (plaintext plus, in TLS 1.3, the
+    /// content type byte), for peers with little memory. 64..=16385; a
+    /// TLS 1.2 handshake announces at most 16384. It binds the peer only
+    /// if it sends its own value too; then both sides cut their records
+    /// at the other's limit and a larger record from the peer is a
+    /// record_overflow alert. With `MODE_ENABLE_PARTIAL_WRITE` a write
+    /// then returns after each record of the smaller size (S09).
+    pub fn set_record_size_limit(&mut self, limit: usize) -> Result<&mut Self, Error> {
+        let limit = u16::try_from(limit)
+            .ok()
+            .filter(|l| (64..=16385).contains(l))
+            .ok_or_else(|| invalid("record_size_limit must be in 64..=16385"))?;
+        self.inner.record_size_limit = Some(limit);
         Ok(self)
     }
 

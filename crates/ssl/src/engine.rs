@@ -115,7 +115,15 @@ pub(crate) struct Engine {
     /// `SSL_OP_*` bits of this connection.
     pub options: crate::modes::SslOptions,
     pub alpn: Vec<Vec<u8>>,
+    /// `SSL_set_max_send_fragment`; records are cut at the smaller of
+    /// this and `send_limit` (see [`Engine::fragment_len`]).
     pub max_fragment: usize,
+    /// RFC 8449: the most content bytes the peer's record_size_limit
+    /// lets us put in a protected record (2^14 until one is agreed).
+    send_limit: usize,
+    /// RFC 8449: our announced limit once agreed, given to every read key
+    /// installed after it (a TLS 1.3 KeyUpdate keeps it).
+    receive_limit: Option<usize>,
     pub(crate) hs: Option<Handshake>,
     joiner: HandshakeJoiner,
     deframer: Option<Deframer>,
@@ -178,6 +186,8 @@ impl Engine {
             options: inner.options,
             alpn: inner.alpn.clone(),
             max_fragment: MAX_PLAINTEXT,
+            send_limit: MAX_PLAINTEXT,
+            receive_limit: None,
             hs: None,
             joiner: HandshakeJoiner::new(MAX_HANDSHAKE_MESSAGE),
             deframer: None,
@@ -352,13 +362,20 @@ impl Engine {
 
     // ---- output --------------------------------------------------------
 
+    /// The most plaintext per record we send: the application's
+    /// `max_send_fragment` within the peer's RFC 8449 limit (also what a
+    /// partial write returns at most, S09).
+    pub fn fragment_len(&self) -> usize {
+        self.max_fragment.min(self.send_limit).max(1)
+    }
+
     /// Protects `payload` as records of `content_type` into `out`.
     fn send_plain(&mut self, content_type: ContentType, payload: &[u8]) -> Result<(), Error> {
         if self.out_pos == self.out.len() {
             self.out.clear();
             self.out_pos = 0;
         }
-        for chunk in payload.chunks(self.max_fragment.max(1)) {
+        for chunk in payload.chunks(self.fragment_len()) {
             self.encrypter.encrypt(content_type, chunk, &mut self.out)?;
         }
         Ok(())
@@ -624,7 +641,7 @@ impl Engine {
                 if !self.joiner.is_empty() {
                     return Err(PeerMisbehaved::KeyChangeWithPendingData.into());
                 }
-                let (dec, max) = match keys {
+                let (mut dec, max) = match keys {
                     RecordKeys::Tls13 {
                         suite,
                         traffic_secret,
@@ -637,6 +654,9 @@ impl Engine {
                         MAX_CIPHERTEXT_TLS12,
                     ),
                 };
+                if let Some(limit) = self.receive_limit {
+                    dec.set_record_size_limit(limit);
+                }
                 self.decrypter = dec;
                 self.plain_alerts = !self.read_protected
                     && self.role == Some(Role::Server)
@@ -658,6 +678,18 @@ impl Engine {
                         ferrotls_record::tls12_encrypter(suite, key.as_bytes(), iv.as_bytes())?
                     }
                 };
+                Ok(())
+            }
+            Action::SetRecordSizeLimit { send, receive } => {
+                // The handshake placed it where it starts to apply: the
+                // next record we protect, the next record we open.
+                if let Some(n) = send {
+                    self.send_limit = n.clamp(1, MAX_PLAINTEXT);
+                }
+                if let Some(n) = receive {
+                    self.receive_limit = Some(n);
+                    self.decrypter.set_record_size_limit(n);
+                }
                 Ok(())
             }
             Action::HandshakeComplete(summary) => {

@@ -35,6 +35,7 @@ macro_rules! shared_settings {
             $config.signature_schemes = s.clone();
         }
         $config.alpn_protocols = $engine.alpn.clone();
+        $config.record_size_limit = inner.record_size_limit;
         $config.renegotiation = $engine.renegotiation_policy($role);
         $config.key_log = inner.hooks.key_log.clone();
     }};

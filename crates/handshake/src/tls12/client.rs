@@ -38,6 +38,7 @@ use crate::msgs::{
     DigitallySignedStruct, Payload, ServerExtension, ServerHelloPayload, ServerKeyExchangePayload,
     SessionId,
 };
+use crate::record_limit::{RecordSizeLimits, tls12_read_keys, tls12_write_keys};
 use crate::tls13::decode;
 use crate::transcript::HandshakeHashBuffer;
 
@@ -92,7 +93,7 @@ impl ClientState {
             // RFC 5077 3.3: an acknowledged ticket comes before the CCS.
             Self::ExpectChangeCipherSpec(mut s) if !s.ticket_expected => {
                 let keys = s.server_keys.take().ok_or_else(lost)?;
-                out.push(Action::SetReadKeys(keys));
+                tls12_read_keys(out, keys, s.hs.record_size_limit);
                 Ok(Self::ExpectFinished(s))
             }
             _ => Err(ccs_unexpected()),
@@ -281,7 +282,8 @@ pub(super) struct Handshaking {
     pub session_id: SessionId,
     pub ems: bool,
     pub alpn: Option<Vec<u8>>,
-    pub record_size_limit: Option<u16>,
+    /// RFC 8449, when the server acknowledged our record_size_limit.
+    pub record_size_limit: Option<RecordSizeLimits>,
     /// The server acknowledged session_ticket: a NewSessionTicket comes
     /// before its ChangeCipherSpec.
     pub ticket_expected: bool,
@@ -375,6 +377,7 @@ fn process_server_hello(
     let keep_raw = config.client_auth_cert.is_some() || config.client_cert_resolver.is_some();
     let mut transcript = Transcript::new(buffer, suite.hash, keep_raw && !resumed);
     transcript.add(msg.encoded);
+    let record_size_limit = RecordSizeLimits::agreed(config.record_size_limit, record_size_limit);
     let hs = Handshaking {
         hello,
         suite,
@@ -585,7 +588,7 @@ impl ExpectServerHelloDone {
         let (client_keys, server_keys) =
             master.record_keys(&hs.hello.client_random, &hs.server_random)?;
         send_ccs(out);
-        out.push(Action::SetWriteKeys(client_keys));
+        tls12_write_keys(out, client_keys, hs.record_size_limit);
         let client_verify_data = master.verify_data(true, &hs.transcript.current_hash())?;
         let finished = encode_message(HandshakeType::Finished, &client_verify_data)?;
         hs.transcript.add(&finished);
@@ -693,7 +696,7 @@ impl ExpectFinished {
             signature_scheme: Some(scheme),
             resumed: false,
             hello_retry_request: false,
-            peer_record_size_limit: hs.record_size_limit,
+            peer_record_size_limit: hs.record_size_limit.map(|l| l.peer),
             tls12_session: Some(Tls12Session {
                 session_id: hs.session_id.as_bytes().to_vec(),
                 master_secret: master.secret().clone(),

@@ -71,6 +71,12 @@ pub(crate) fn renegotiation_hello(
                 .collect(),
         ));
     }
+    if let Some(limit) = config.record_size_limit {
+        // Renegotiated like everything else (RFC 8449 section 4).
+        exts.push(ClientExtension::RecordSizeLimit(
+            limit.min(crate::record_limit::TLS12_MAX),
+        ));
+    }
     exts.extend(tls12_client_extensions(client_verify_data));
     if config.enable_tickets {
         exts.push(ClientExtension::SessionTicket(Payload::new(&[][..])));

@@ -14,6 +14,7 @@ use super::{illegal, is_tls12_group, scheme_fits, suite_kind_of_key};
 use crate::config::{CertifiedKey, ServerConfig, tls12_suites};
 use crate::hooks;
 use crate::msgs::ClientHelloPayload;
+use crate::record_limit::{RecordSizeLimits, TLS12_MAX};
 
 pub(crate) struct Negotiated {
     pub suite: &'static Tls12CipherSuite,
@@ -25,6 +26,9 @@ pub(crate) struct Negotiated {
     pub cert: Arc<CertifiedKey>,
     /// Whether to acknowledge the client's server_name.
     pub sni_ack: bool,
+    /// RFC 8449, when both sides have a record_size_limit (ours capped at
+    /// 2^14, the most TLS 1.2 may announce).
+    pub record_size_limit: Option<RecordSizeLimits>,
 }
 
 /// Whether this ClientHello can do TLS 1.2 at all.
@@ -95,5 +99,9 @@ pub(crate) fn negotiate(
         ems,
         cert,
         sni_ack,
+        record_size_limit: RecordSizeLimits::agreed(
+            config.record_size_limit.map(|v| v.min(TLS12_MAX)),
+            ch.record_size_limit(),
+        ),
     })
 }

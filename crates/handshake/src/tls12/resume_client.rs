@@ -21,6 +21,7 @@ use super::{ccs_expected, ccs_unexpected, illegal, send_ccs, send_handshake};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Tls12Resumption, Tls12Session};
 use crate::handshake::{Message, encode_message};
 use crate::msgs::NewSessionTicketPayload;
+use crate::record_limit::{tls12_read_keys, tls12_write_keys};
 use crate::tls13::decode;
 
 /// Reads a NewSessionTicket into the transcript; an empty ticket (the
@@ -92,7 +93,7 @@ impl Resumed {
     pub fn handle_ccs(mut self: Box<Self>, out: &mut Vec<Action>) -> Result<Box<Self>, Error> {
         match self.server_keys.take() {
             Some(keys) if !self.hs.ticket_expected => {
-                out.push(Action::SetReadKeys(keys));
+                tls12_read_keys(out, keys, self.hs.record_size_limit);
                 Ok(self)
             }
             _ => Err(ccs_unexpected()),
@@ -134,7 +135,8 @@ impl Resumed {
             master.check_finished(false, &hs.transcript.current_hash(), msg.body)?;
         hs.transcript.add(msg.encoded);
         send_ccs(out);
-        out.push(Action::SetWriteKeys(client_keys.ok_or_else(lost)?));
+        let client_keys = client_keys.ok_or_else(lost)?;
+        tls12_write_keys(out, client_keys, hs.record_size_limit);
         let client_verify_data = master.verify_data(true, &hs.transcript.current_hash())?;
         send_handshake(
             out,
@@ -189,7 +191,7 @@ fn summary(
         signature_scheme: None,
         resumed: true,
         hello_retry_request: false,
-        peer_record_size_limit: hs.record_size_limit,
+        peer_record_size_limit: hs.record_size_limit.map(|l| l.peer),
         tls12_session: Some(Tls12Session {
             session_id: session.session_id,
             master_secret: session.master_secret,

@@ -34,6 +34,7 @@ use crate::handshake::{Message, encode_message};
 use crate::msgs::{
     ClientHelloPayload, NewSessionTicketPayload, Payload, ServerExtension, SessionId,
 };
+use crate::record_limit::{RecordSizeLimits, tls12_read_keys, tls12_write_keys};
 use crate::session::{MAX_TICKET_LIFETIME, Tls12ServerSession};
 use crate::transcript::HandshakeHashBuffer;
 
@@ -143,6 +144,10 @@ pub(super) fn start(
     if let Some(p) = &neg.alpn {
         exts.push(ServerExtension::Alpn(crate::msgs::ProtocolName(p.clone())));
     }
+    // Negotiated again on resumption (RFC 8449 section 4).
+    if let Some(l) = neg.record_size_limit {
+        exts.push(ServerExtension::RecordSizeLimit(l.ours));
+    }
     if issue_ticket {
         exts.push(ServerExtension::SessionTicketAck);
     }
@@ -164,7 +169,7 @@ pub(super) fn start(
     master.log(config.key_log.as_deref(), &client_random);
     let (client_keys, server_keys) = master.record_keys(&client_random, &server_random)?;
     send_ccs(out);
-    out.push(Action::SetWriteKeys(server_keys));
+    tls12_write_keys(out, server_keys, neg.record_size_limit);
     let server_verify_data = master.verify_data(false, &transcript.current_hash())?;
     let finished = encode_message(HandshakeType::Finished, &server_verify_data)?;
     transcript.add(&finished);
@@ -180,7 +185,7 @@ pub(super) fn start(
         signature_scheme: None,
         resumed: true,
         hello_retry_request: false,
-        peer_record_size_limit: None,
+        peer_record_size_limit: neg.record_size_limit.map(|l| l.peer),
         tls12_session: Some(Tls12Session {
             session_id: ch.session_id.as_bytes().to_vec(),
             master_secret: session.master_secret.clone(),
@@ -198,6 +203,7 @@ pub(super) fn start(
         server_random,
         server_verify_data,
         client_keys: Some(client_keys),
+        record_size_limit: neg.record_size_limit,
         summary,
     })))
 }
@@ -234,6 +240,7 @@ pub(crate) struct ExpectFinished {
     server_verify_data: [u8; super::keys::VERIFY_DATA_LEN],
     /// Installed when the client's ChangeCipherSpec arrives (then `None`).
     client_keys: Option<RecordKeys>,
+    record_size_limit: Option<RecordSizeLimits>,
     summary: HandshakeSummary,
 }
 
@@ -252,7 +259,7 @@ impl ExpectFinished {
     pub fn handle_ccs(mut self: Box<Self>, out: &mut Vec<Action>) -> Result<Box<Self>, Error> {
         match self.client_keys.take() {
             Some(keys) => {
-                out.push(Action::SetReadKeys(keys));
+                tls12_read_keys(out, keys, self.record_size_limit);
                 Ok(self)
             }
             None => Err(ccs_unexpected()),

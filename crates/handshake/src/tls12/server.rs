@@ -37,6 +37,7 @@ use crate::msgs::{
     ClientKeyExchangePayload, DOWNGRADE_TLS12, DigitallySignedStruct, Payload, ServerEcdhParams,
     ServerExtension, ServerKeyExchangePayload, SessionId,
 };
+use crate::record_limit::{RecordSizeLimits, tls12_read_keys, tls12_write_keys};
 use crate::session::Tls12ServerSession;
 use crate::tls13::decode;
 use crate::transcript::HandshakeHashBuffer;
@@ -78,7 +79,7 @@ impl ServerState {
             Self::Resumed(s) => s.handle_ccs(out).map(Self::Resumed),
             Self::ExpectChangeCipherSpec(mut s) => {
                 let keys = s.client_keys.take().ok_or_else(lost)?;
-                out.push(Action::SetReadKeys(keys));
+                tls12_read_keys(out, keys, s.hs.record_size_limit);
                 Ok(Self::ExpectFinished(s))
             }
             _ => Err(ccs_unexpected()),
@@ -247,6 +248,9 @@ fn process_client_hello(
     if let Some(p) = &neg.alpn {
         exts.push(ServerExtension::Alpn(crate::msgs::ProtocolName(p.clone())));
     }
+    if let Some(l) = neg.record_size_limit {
+        exts.push(ServerExtension::RecordSizeLimit(l.ours));
+    }
     if issue_ticket {
         exts.push(ServerExtension::SessionTicketAck);
     }
@@ -339,6 +343,7 @@ fn process_client_hello(
         group,
         alpn,
         ems,
+        record_size_limit,
         ..
     } = neg;
     let hs = Handshaking {
@@ -358,6 +363,7 @@ fn process_client_hello(
         client_schemes,
         peer_chain: Vec::new(),
         peer_scheme: None,
+        record_size_limit,
     };
     Ok(match client_auth {
         Some(_) => ServerState::ExpectCertificate(Box::new(hs)),
@@ -385,6 +391,7 @@ pub(crate) struct Handshaking {
     client_schemes: Vec<SignatureScheme>,
     peer_chain: Vec<CertificateDer>,
     peer_scheme: Option<SignatureScheme>,
+    record_size_limit: Option<RecordSizeLimits>,
 }
 
 impl Handshaking {
@@ -542,7 +549,7 @@ impl ExpectFinished {
             cache.put(hs.session_id.as_bytes(), &state);
         }
         send_ccs(out);
-        out.push(Action::SetWriteKeys(server_keys));
+        tls12_write_keys(out, server_keys, hs.record_size_limit);
         let server_verify_data = master.verify_data(false, &hs.transcript.current_hash())?;
         send_handshake(
             out,
@@ -558,7 +565,7 @@ impl ExpectFinished {
             signature_scheme: hs.peer_scheme,
             resumed: false,
             hello_retry_request: false,
-            peer_record_size_limit: None,
+            peer_record_size_limit: hs.record_size_limit.map(|l| l.peer),
             tls12_session: Some(Tls12Session {
                 session_id: hs.session_id.as_bytes().to_vec(),
                 master_secret: master.secret().clone(),

@@ -36,6 +36,7 @@ use crate::msgs::{
     CertificatePayloadTls13, CertificateRequestPayloadTls13, DigitallySignedStruct,
     EncryptedExtensions, ServerExtension, ServerHelloPayload,
 };
+use crate::record_limit::RecordSizeLimits;
 use crate::transcript::{HandshakeHash, HandshakeHashBuffer};
 
 /// The client's states.
@@ -60,7 +61,7 @@ impl ClientState {
     ) -> Result<Self, Error> {
         match self {
             Self::ExpectServerHello(s) => s.handle(msg, out),
-            Self::ExpectEncryptedExtensions(s) => s.handle(msg),
+            Self::ExpectEncryptedExtensions(s) => s.handle(msg, out),
             Self::ExpectCertificateOrCertReq(s) => s.handle(msg, now, true),
             Self::ExpectCertificate(s) => s.handle(msg, now, false),
             Self::ExpectCertificateVerify(s) => s.handle(msg),
@@ -448,7 +449,7 @@ pub(crate) struct ExpectEncryptedExtensions {
 }
 
 impl ExpectEncryptedExtensions {
-    fn handle(mut self, msg: &Message<'_>) -> Result<ClientState, Error> {
+    fn handle(mut self, msg: &Message<'_>, out: &mut Vec<Action>) -> Result<ClientState, Error> {
         msg.require(HandshakeType::EncryptedExtensions)?;
         let ee = decode(msg.body, "EncryptedExtensions", EncryptedExtensions::parse)?;
         let config = &self.hs.shared.config;
@@ -469,6 +470,12 @@ impl ExpectEncryptedExtensions {
             }
         }
         self.hs.transcript.add(msg.encoded);
+        // RFC 8449 section 4: the rest of the server's flight obeys our
+        // limit, and our second flight must obey the server's.
+        let limits = RecordSizeLimits::agreed(config.record_size_limit, self.hs.record_size_limit);
+        if let Some(l) = limits {
+            out.push(l.tls13_action());
+        }
         if let Some(ticket) = &self.hs.resumed {
             let chain = ticket.peer_certificates.clone();
             return Ok(ClientState::ExpectFinished(Box::new(ExpectFinished {

@@ -153,7 +153,12 @@ pub(crate) fn first_hello(
         ));
     }
     if let Some(limit) = config.record_size_limit {
-        exts.push(ClientExtension::RecordSizeLimit(limit));
+        // RFC 8449 section 4: never above what the versions offered allow.
+        let max = match offered_tls13 {
+            true => crate::record_limit::TLS13_MAX,
+            false => crate::record_limit::TLS12_MAX,
+        };
+        exts.push(ClientExtension::RecordSizeLimit(limit.min(max)));
     }
     if offered_tls12 {
         exts.extend(crate::tls12::client_hello_extensions());

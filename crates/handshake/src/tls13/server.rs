@@ -34,6 +34,7 @@ use crate::msgs::{
     DigitallySignedStruct, EncryptedExtensions, HELLO_RETRY_REQUEST_RANDOM, KeyShareEntry,
     ProtocolName, Random, ServerExtension, ServerHelloPayload, SessionId,
 };
+use crate::record_limit::RecordSizeLimits;
 use crate::transcript::{HandshakeHash, HandshakeHashBuffer};
 
 /// The server's states.
@@ -251,6 +252,12 @@ impl ExpectClientHello {
             suite,
             traffic_secret: server_hs.clone(),
         }));
+        // RFC 8449 section 4: our encrypted flight already obeys the
+        // client's limit, and the client's protected records obey ours.
+        let limits = RecordSizeLimits::agreed(config.record_size_limit, ch.record_size_limit());
+        if let Some(l) = limits {
+            out.push(l.tls13_action());
+        }
 
         let mut flight = Vec::new();
         let mut add = |transcript: &mut HandshakeHash, typ, body: &[u8]| -> Result<(), Error> {
@@ -330,7 +337,6 @@ impl ExpectClientHello {
             traffic_secret: client_hs.clone(),
         }));
 
-        let peer_record_size_limit = config.record_size_limit.and(ch.record_size_limit());
         let hs = Handshaking {
             config,
             suite,
@@ -353,7 +359,7 @@ impl ExpectClientHello {
                 signature_scheme: None,
                 resumed: resumed.is_some(),
                 hello_retry_request: neg.after_retry,
-                peer_record_size_limit,
+                peer_record_size_limit: limits.map(|l| l.peer),
                 tls12_session: None,
             },
         };

@@ -166,9 +166,24 @@ impl Pki {
     }
 }
 
+/// One action that bears on record protection, in the order it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Send(ContentType),
+    WriteKeys,
+    ReadKeys,
+    /// RFC 8449 `SetRecordSizeLimit`.
+    Limit {
+        send: Option<usize>,
+        receive: Option<usize>,
+    },
+}
+
 /// What one side's actions amounted to.
 #[derive(Default)]
 pub struct Side {
+    /// Sends, key changes and record size limits, in order.
+    pub steps: Vec<Step>,
     /// Handshake messages not yet delivered to the peer.
     pub outbox: Vec<Vec<u8>>,
     /// ChangeCipherSpec records sent.
@@ -186,6 +201,9 @@ impl Side {
     /// Applies actions; handshake payloads are split into messages.
     pub fn absorb(&mut self, actions: Vec<Action>) {
         for a in actions {
+            if let Some(step) = step_of(&a) {
+                self.steps.push(step);
+            }
             match a {
                 Action::Send {
                     content_type,
@@ -208,11 +226,26 @@ impl Side {
                     self.write_secrets.push(traffic_secret)
                 }
                 Action::SetReadKeys(_) | Action::SetWriteKeys(_) => panic!("TLS 1.2 keys"),
+                Action::SetRecordSizeLimit { .. } => {}
                 Action::HandshakeComplete(s) => self.summary = Some(*s),
                 Action::SessionTicket(t) => self.tickets.push(*t),
             }
         }
     }
+}
+
+/// The [`Step`] an action stands for, if any.
+pub fn step_of(a: &Action) -> Option<Step> {
+    Some(match a {
+        Action::Send { content_type, .. } => Step::Send(*content_type),
+        Action::SetWriteKeys(_) => Step::WriteKeys,
+        Action::SetReadKeys(_) => Step::ReadKeys,
+        Action::SetRecordSizeLimit { send, receive } => Step::Limit {
+            send: *send,
+            receive: *receive,
+        },
+        _ => return None,
+    })
 }
 
 /// A client and a server joined back to back.

@@ -13,7 +13,7 @@ use ferrotls_handshake::{
     Action, ClientConfig, Handshake, HandshakeSummary, RecordKeys, ServerConfig, Tls12Resumption,
 };
 
-use super::common::{now, server_name, split_messages};
+use super::common::{Step, now, server_name, split_messages, step_of};
 
 /// One record's worth of output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub enum Rec {
 /// What one side did.
 #[derive(Default)]
 pub struct Side {
+    /// Sends, key changes and record size limits, in order.
+    pub steps: Vec<Step>,
     pub outbox: Vec<Rec>,
     /// Everything ever put in `outbox`, in order.
     pub sent: Vec<Rec>,
@@ -38,6 +40,9 @@ pub struct Side {
 impl Side {
     pub fn absorb(&mut self, actions: Vec<Action>) {
         for a in actions {
+            if let Some(step) = step_of(&a) {
+                self.steps.push(step);
+            }
             match a {
                 Action::Send {
                     content_type,
@@ -69,6 +74,7 @@ impl Side {
                 Action::SetReadKeys(_) | Action::SetWriteKeys(_) => {
                     panic!("TLS 1.3 keys in a TLS 1.2 handshake")
                 }
+                Action::SetRecordSizeLimit { .. } => {}
                 Action::HandshakeComplete(s) => self.summaries.push(*s),
                 other => panic!("unexpected action {other:?}"),
             }
