@@ -6,5 +6,6 @@ mod deframer;
 mod fragmenter;
 mod header;
 mod limits;
+mod size_limit;
 mod tls12;
 mod tls13;
