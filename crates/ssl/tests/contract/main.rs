@@ -6,6 +6,7 @@ mod util;
 mod handshake;
 mod io;
 mod nonblocking;
+mod record_size_limit;
 mod sockets;
 mod tls12;
 mod verify;
