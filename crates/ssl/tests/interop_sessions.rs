@@ -11,60 +11,19 @@ mod util;
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use ferrotls::{Ssl, SslContext, SslStream};
+use ferrotls::{Ssl, SslContext};
 
-use common::{ChildGuard, connect_retry, free_port, openssl, pki_dir};
+use common::{ChildGuard, connect_ssl, free_port, openssl, pki_dir, read_key_log, rev_round_trip};
 use util::*;
 
 fn s_server(dir: &Path, port: u16) -> ChildGuard {
     common::s_server(dir, port, &["-tls1_3", "-rev", "-quiet"])
-}
-
-/// Sends a line to `s_server -rev` and waits for it reversed (which also
-/// makes the client read the tickets that precede it).
-fn rev_round_trip(tls: &mut SslStream<TcpStream>, line: &str) {
-    tls.write_all(format!("{line}\n").as_bytes()).unwrap();
-    let want: String = line.chars().rev().collect();
-    let mut got = Vec::new();
-    let mut buf = [0u8; 256];
-    while !String::from_utf8_lossy(&got).contains(&want) {
-        let n = tls.read(&mut buf).expect("read from s_server");
-        assert!(
-            n > 0,
-            "s_server closed: {:?}",
-            String::from_utf8_lossy(&got)
-        );
-        got.extend_from_slice(&buf[..n]);
-    }
-}
-
-fn client_ctx_for(dir: &Path) -> SslContext {
-    let mut b = client_builder();
-    b.load_verify_locations(Some(&dir.join("ca.pem")), None)
-        .unwrap();
-    b.build().unwrap()
-}
-
-fn connect_ssl(
-    ctx: &SslContext,
-    port: u16,
-    session: Option<&ferrotls::SslSession>,
-) -> SslStream<TcpStream> {
-    let mut ssl = Ssl::new(ctx);
-    ssl.set_connect_state();
-    ssl.set_hostname("localhost").unwrap();
-    if let Some(s) = session {
-        ssl.set_session(s).unwrap();
-    }
-    let mut tls = SslStream::new(ssl, connect_retry(port));
-    tls.do_handshake().expect("handshake with s_server");
-    tls
 }
 
 #[test]
@@ -72,7 +31,7 @@ fn p07_ferrotls_client_resumes_with_openssl_s_server_tickets() {
     let dir = pki_dir("c-resume");
     let port = free_port();
     let _server = s_server(&dir, port);
-    let ctx = client_ctx_for(&dir);
+    let ctx = common::trusting_client(&dir, None);
 
     let mut tls = connect_ssl(&ctx, port, None);
     rev_round_trip(&mut tls, "first");
@@ -101,7 +60,7 @@ fn p08_ferrotls_client_key_update_with_openssl_s_server() {
     let dir = pki_dir("c-ku");
     let port = free_port();
     let _server = s_server(&dir, port);
-    let ctx = client_ctx_for(&dir);
+    let ctx = common::trusting_client(&dir, None);
     let mut tls = connect_ssl(&ctx, port, None);
     rev_round_trip(&mut tls, "before");
     // Ask s_server to update too; its answer arrives with the next reply.
@@ -262,12 +221,7 @@ fn p09_key_log_matches_openssl_s_client_keylogfile() {
     c.send(b"x\n");
     serve_one(&listener, &ctx, b"x\n", b"");
     let _ = c.finish();
-    let mut theirs: Vec<String> = std::fs::read_to_string(&theirs)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut theirs = read_key_log(&theirs);
     let mut ours = ours.lock().unwrap().clone();
     theirs.sort();
     ours.sort();

@@ -12,49 +12,30 @@ mod util;
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use ferrotls::{Ssl, SslContext, SslSession, SslStream, SslVersion, VerifyMode};
+use ferrotls::{Ssl, SslContext, SslSession, SslVersion, VerifyMode};
 
-use common::{accept_within, connect_retry, free_port, pki_dir, s_server, spawn_openssl};
+use common::{
+    accept_within, connect_ssl, free_port, pki_dir, read_key_log, rev_round_trip, s_server,
+    spawn_openssl,
+};
 use util::*;
 
 fn client12(dir: &Path) -> SslContext {
-    let mut b = client_builder();
-    b.load_verify_locations(Some(&dir.join("ca.pem")), None)
-        .unwrap();
-    b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-    b.build().unwrap()
+    common::trusting_client(dir, Some(SslVersion::Tls12))
 }
 
 /// Connects (offering `session`), checks a line comes back reversed
 /// from `s_server -rev`, and returns the connection's session and
 /// whether it was resumed.
 fn round_trip(ctx: &SslContext, port: u16, session: Option<&SslSession>) -> (SslSession, bool) {
-    let mut ssl = Ssl::new(ctx);
-    ssl.set_connect_state();
-    ssl.set_hostname("localhost").unwrap();
-    if let Some(s) = session {
-        ssl.set_session(s).unwrap();
-    }
-    let mut tls = SslStream::new(ssl, connect_retry(port));
-    tls.do_handshake().expect("handshake with s_server");
+    let mut tls = connect_ssl(ctx, port, session);
     assert_eq!(tls.ssl().version_str(), "TLSv1.2");
-    tls.write_all(b"resume me\n").unwrap();
-    let mut got = Vec::new();
-    let mut buf = [0u8; 256];
-    while !String::from_utf8_lossy(&got).contains("em emuser") {
-        let n = tls.read(&mut buf).expect("read from s_server");
-        assert!(
-            n > 0,
-            "s_server closed: {:?}",
-            String::from_utf8_lossy(&got)
-        );
-        got.extend_from_slice(&buf[..n]);
-    }
+    rev_round_trip(&mut tls, "resume me");
     assert!(tls.ssl().peer_certificate().is_some());
     let reused = tls.ssl().session_reused();
     let s = tls.ssl().session().unwrap();
@@ -213,12 +194,7 @@ fn p09_tls12_key_log_matches_openssl_s_client_keylogfile() {
     let ctx = b.build().unwrap();
     let log = theirs.to_str().unwrap().to_owned();
     s_client_once(&listener, &ctx, &dir, &["-keylogfile", &log]);
-    let theirs: Vec<String> = std::fs::read_to_string(&theirs)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let theirs = read_key_log(&theirs);
     let ours = ours.lock().unwrap().clone();
     assert_eq!(ours.len(), 1);
     assert!(ours[0].starts_with("CLIENT_RANDOM "));

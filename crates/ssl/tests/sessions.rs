@@ -8,16 +8,18 @@
 #[path = "contract/util.rs"]
 mod util;
 
+mod common;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ferrotls::core_types::crypto::{CryptoProvider, SupportedCipherSuite, Tls13CipherSuite};
 use ferrotls::core_types::{AlertDescription, Error, UnixTime};
 use ferrotls::{
-    AlpnDecision, SniResult, Ssl, SslContext, SslContextBuilder, SslMethod, SslSession, TicketKeys,
-    VerifyMode,
+    AlpnDecision, Ssl, SslContext, SslContextBuilder, SslMethod, SslSession, TicketKeys, VerifyMode,
 };
 
+use common::mem::handshake_error;
 use util::*;
 
 /// Server writes `msg`, client reads it (and the tickets before it).
@@ -186,29 +188,10 @@ fn p07_set_session_after_the_handshake_is_refused() {
     assert!(p.client.set_session(&s).is_err());
 }
 
-/// A context serving a self-signed certificate for `name`.
-fn self_signed_ctx(name: &str) -> (SslContext, Vec<u8>) {
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec![name.to_string()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    let mut b = SslContext::builder(SslMethod::tls_server());
-    b.set_certificate_chain_pem(cert.pem().as_bytes()).unwrap();
-    b.set_private_key_pem(key.serialize_pem().as_bytes())
-        .unwrap();
-    (b.build().unwrap(), cert.der().to_vec())
-}
-
+/// The SNI server of these tests, at the highest version we support.
 fn sni_server() -> (SslContext, Vec<u8>) {
-    let (other, der) = self_signed_ctx("other.example");
-    let mut b = server_builder();
-    b.set_servername_callback(move |name| match name {
-        Some("other.example") => SniResult::Ok(Some(other.clone())),
-        Some("localhost") => SniResult::Ok(None),
-        _ => SniResult::AlertFatal(AlertDescription::UnrecognizedName),
-    });
-    (b.build().unwrap(), der)
+    let (ctx, der, _) = common::mem::sni_server(None, &rcgen::PKCS_ECDSA_P256_SHA256);
+    (ctx, der)
 }
 
 #[test]
@@ -236,20 +219,6 @@ fn p08_servername_callback_switches_the_certificate() {
     assert!(p.server.switched_context().is_none());
 }
 
-fn handshake_error(p: &mut MemPair) -> (Option<Error>, Option<Error>) {
-    for _ in 0..20 {
-        let c = p.client.do_handshake();
-        let s = p.server.do_handshake();
-        if (c == 1 && s == 1) || (c != 1 && !p.client.get_error(c).is_want()) {
-            break;
-        }
-    }
-    (
-        p.client.fatal_error().cloned(),
-        p.server.fatal_error().cloned(),
-    )
-}
-
 #[test]
 fn p08_servername_callback_fatal_sends_unrecognized_name() {
     let (sctx, _) = sni_server();
@@ -263,23 +232,12 @@ fn p08_servername_callback_fatal_sends_unrecognized_name() {
     assert!(s.is_some());
 }
 
+/// A pair whose server's ALPN callback answered `decision`; the callback
+/// was offered the client's list in order.
 fn alpn_pair(decision: AlpnDecision) -> MemPair {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let mut sb = server_builder();
-    let seen2 = seen.clone();
-    sb.set_alpn_select_callback(move |offered| {
-        *seen2.lock().unwrap() = offered.iter().map(|p| p.to_vec()).collect();
-        decision.clone()
-    });
-    let mut cb = client_builder();
-    cb.set_alpn_protos(b"\x02h2\x08http/1.1").unwrap();
-    let mut p = mem_pair(&cb.build().unwrap(), &sb.build().unwrap());
-    let _ = handshake_error(&mut p);
+    let (p, seen) = common::mem::alpn_pair(server_builder(), None, decision);
     if p.server.is_init_finished() {
-        assert_eq!(
-            *seen.lock().unwrap(),
-            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-        );
+        assert_eq!(seen, vec![b"h2".to_vec(), b"http/1.1".to_vec()]);
     }
     p
 }
@@ -303,14 +261,8 @@ fn p08_alpn_select_callback_agreement_noack_and_mismatch() {
 
 #[test]
 fn p08_alpn_list_mismatch_is_no_application_protocol() {
-    let mut sb = server_builder();
-    sb.set_alpn_protos(b"\x06spdy/1").unwrap();
-    let mut cb = client_builder();
-    cb.set_alpn_protos(b"\x02h2").unwrap();
-    let mut p = mem_pair(&cb.build().unwrap(), &sb.build().unwrap());
-    let (c, _) = handshake_error(&mut p);
     assert_eq!(
-        c,
+        common::mem::alpn_mismatch_error(None),
         Some(Error::AlertReceived(
             AlertDescription::NoApplicationProtocol
         ))

@@ -8,75 +8,25 @@
 #[path = "contract/util.rs"]
 mod util;
 
-use std::sync::{Arc, Mutex};
+mod common;
 
 use ferrotls::core_types::{AlertDescription, Error};
-use ferrotls::{
-    AlpnDecision, SniResult, SslContext, SslContextBuilder, SslMethod, SslVersion, VerifyMode,
-};
+use ferrotls::{AlpnDecision, SslContext, SslMethod, SslVersion, VerifyMode};
 
+use common::mem::{alpn_mismatch_error, handshake_error, sni_server};
 use util::*;
 
-/// A server context that answers with TLS 1.2 only.
-fn server12(mut b: SslContextBuilder) -> SslContext {
-    b.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-    b.build().unwrap()
-}
+const TLS12: Option<SslVersion> = Some(SslVersion::Tls12);
 
-/// A context holding a self-signed RSA certificate for `name` (the
-/// default test certificate is ECDSA), and the certificate's DER.
-fn rsa_ctx(name: &str) -> (SslContext, Vec<u8>) {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
-    let cert = rcgen::CertificateParams::new(vec![name.to_string()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    let mut b = SslContext::builder(SslMethod::tls_server());
-    b.set_certificate_chain_pem(cert.pem().as_bytes()).unwrap();
-    b.set_private_key_pem(key.serialize_pem().as_bytes())
-        .unwrap();
-    (b.build().unwrap(), cert.der().to_vec())
-}
-
-/// The names a servername callback was called with.
-type Seen = Arc<Mutex<Vec<Option<String>>>>;
-
-/// A TLS 1.2 server whose callback switches "other.example" to an RSA
-/// context, keeps "localhost" and refuses other names; and the names the
-/// callback saw.
-fn sni_server() -> (SslContext, Vec<u8>, Seen) {
-    let (other, der) = rsa_ctx("other.example");
-    let seen = Seen::default();
-    let seen2 = seen.clone();
-    let mut b = server_builder();
-    b.set_servername_callback(move |name| {
-        seen2.lock().unwrap().push(name.map(str::to_owned));
-        match name {
-            Some("other.example") => SniResult::Ok(Some(other.clone())),
-            Some("localhost") => SniResult::Ok(None),
-            _ => SniResult::AlertFatal(AlertDescription::UnrecognizedName),
-        }
-    });
-    (server12(b), der, seen)
-}
-
-fn handshake_error(p: &mut MemPair) -> (Option<Error>, Option<Error>) {
-    for _ in 0..20 {
-        let c = p.client.do_handshake();
-        let s = p.server.do_handshake();
-        if (c == 1 && s == 1) || (c != 1 && !p.client.get_error(c).is_want()) {
-            break;
-        }
-    }
-    (
-        p.client.fatal_error().cloned(),
-        p.server.fatal_error().cloned(),
-    )
+/// The SNI server of these tests: the switched-to certificate is RSA, so
+/// the suite shows whether the callback ran before the suite choice.
+fn sni_server12() -> (SslContext, Vec<u8>, common::mem::Seen) {
+    sni_server(TLS12, &rcgen::PKCS_RSA_SHA256)
 }
 
 #[test]
 fn p08_tls12_servername_callback_switches_context_and_suite() {
-    let (sctx, other_der, seen) = sni_server();
+    let (sctx, other_der, seen) = sni_server12();
     let mut cb = SslContext::builder(SslMethod::tls_client());
     cb.set_verify(VerifyMode::NONE);
     let cctx = cb.build().unwrap();
@@ -112,7 +62,7 @@ fn p08_tls12_servername_callback_switches_context_and_suite() {
 
 #[test]
 fn p08_tls12_servername_callback_fatal_sends_unrecognized_name() {
-    let (sctx, _, seen) = sni_server();
+    let (sctx, _, seen) = sni_server12();
     let mut p = mem_pair(&client_ctx(), &sctx);
     p.client.set_hostname("unknown.example").unwrap();
     let (c, s) = handshake_error(&mut p);
@@ -127,21 +77,10 @@ fn p08_tls12_servername_callback_fatal_sends_unrecognized_name() {
 /// A TLS 1.2 pair whose server's ALPN callback answers `decision` to a
 /// client offering h2 and http/1.1; and what the callback saw.
 fn alpn_pair(decision: AlpnDecision) -> (MemPair, Vec<Vec<u8>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
     let mut sb = server_builder();
     // The callback decides, not the context's own list.
     sb.set_alpn_protos(b"\x02h2").unwrap();
-    let seen2 = seen.clone();
-    sb.set_alpn_select_callback(move |offered| {
-        *seen2.lock().unwrap() = offered.iter().map(|p| p.to_vec()).collect();
-        decision.clone()
-    });
-    let mut cb = client_builder();
-    cb.set_alpn_protos(b"\x02h2\x08http/1.1").unwrap();
-    let mut p = mem_pair(&cb.build().unwrap(), &server12(sb));
-    let _ = handshake_error(&mut p);
-    let seen = seen.lock().unwrap().clone();
-    (p, seen)
+    common::mem::alpn_pair(sb, TLS12, decision)
 }
 
 #[test]
@@ -170,14 +109,8 @@ fn p08_tls12_alpn_select_callback_select_noack_fatal() {
 
 #[test]
 fn p08_tls12_alpn_list_mismatch_is_no_application_protocol() {
-    let mut sb = server_builder();
-    sb.set_alpn_protos(b"\x06spdy/1").unwrap();
-    let mut cb = client_builder();
-    cb.set_alpn_protos(b"\x02h2").unwrap();
-    let mut p = mem_pair(&cb.build().unwrap(), &server12(sb));
-    let (c, _) = handshake_error(&mut p);
     assert_eq!(
-        c,
+        alpn_mismatch_error(TLS12),
         Some(Error::AlertReceived(
             AlertDescription::NoApplicationProtocol
         ))

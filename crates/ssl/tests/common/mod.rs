@@ -2,18 +2,25 @@
 //! on drop (a failing test leaves no process behind), a free loopback
 //! port, a bounded wait until a server listens, the test PKI written to a
 //! directory, and a child with piped stdin whose output is collected in
-//! the background. 127.0.0.1 only.
+//! the background; the client side every interop test repeats (a context
+//! trusting the test CA, a connection offering a session, a line through
+//! `s_server -rev`, an NSS key log file read back). 127.0.0.1 only.
+//! `mem` holds the memory-BIO setup shared by the callback tests.
 //!
 //! Test crates using it also include `contract/util.rs` as `mod util`.
 
 #![allow(dead_code)]
 
-use std::io::Read;
+pub mod mem;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use ferrotls::{Ssl, SslContext, SslSession, SslStream, SslVersion};
 
 /// Kills the child process when dropped.
 pub struct ChildGuard(pub Child);
@@ -195,4 +202,63 @@ pub fn accept_within(listener: &TcpListener) -> TcpStream {
     sock.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     sock
+}
+
+/// A client context trusting the test CA written by [`pki_dir`] into
+/// `dir`, capped at `max` (`None`: the highest we support).
+pub fn trusting_client(dir: &Path, max: Option<SslVersion>) -> SslContext {
+    let mut b = crate::util::client_builder();
+    b.load_verify_locations(Some(&dir.join("ca.pem")), None)
+        .unwrap();
+    if max.is_some() {
+        b.set_max_proto_version(max).unwrap();
+    }
+    b.build().unwrap()
+}
+
+/// Connects to `localhost` on `port` (offering `session`) and completes
+/// the handshake.
+pub fn connect_ssl(
+    ctx: &SslContext,
+    port: u16,
+    session: Option<&SslSession>,
+) -> SslStream<TcpStream> {
+    let mut ssl = Ssl::new(ctx);
+    ssl.set_connect_state();
+    ssl.set_hostname("localhost").unwrap();
+    if let Some(s) = session {
+        ssl.set_session(s).unwrap();
+    }
+    let mut tls = SslStream::new(ssl, connect_retry(port));
+    tls.do_handshake().expect("handshake with s_server");
+    tls
+}
+
+/// Sends a line to `s_server -rev` and waits for it reversed (which also
+/// makes the client read the tickets that precede it).
+pub fn rev_round_trip(tls: &mut SslStream<TcpStream>, line: &str) {
+    tls.write_all(format!("{line}\n").as_bytes()).unwrap();
+    let want: String = line.chars().rev().collect();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&got).contains(&want) {
+        let n = tls.read(&mut buf).expect("read from s_server");
+        assert!(
+            n > 0,
+            "s_server closed: {:?}",
+            String::from_utf8_lossy(&got)
+        );
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// The secret lines of an NSS key log file (`-keylogfile`), comments
+/// and blank lines left out.
+pub fn read_key_log(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
