@@ -7,6 +7,16 @@
 
 use std::fmt;
 
+/// A peer's spelling of a name with punctuation dropped and case folded,
+/// so `TLSv1.3`, `TLSv1_3` and `tlsv13` (or `P-256` and `p256`) compare
+/// equal.
+fn fold_spelling(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// A protocol version the matrix exercises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Version {
@@ -30,12 +40,7 @@ impl Version {
 
     /// Parses the spellings peers print: `TLSv1.3`, `TLS1.3`, `TLSv1_3`, `tls13`.
     pub fn parse(text: &str) -> Option<Version> {
-        let t: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match t.as_str() {
+        match fold_spelling(text).as_str() {
             "tlsv12" | "tls12" | "12" => Some(Version::Tls12),
             "tlsv13" | "tls13" | "13" => Some(Version::Tls13),
             _ => None,
@@ -79,6 +84,16 @@ pub enum AuthFamily {
     Ecdsa,
 }
 
+impl AuthFamily {
+    /// The family as spelled in both IANA and OpenSSL suite names.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthFamily::Rsa => "RSA",
+            AuthFamily::Ecdsa => "ECDSA",
+        }
+    }
+}
+
 /// A concrete cipher suite: version + bulk cipher + (TLS 1.2) auth family.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Suite {
@@ -101,10 +116,7 @@ impl Suite {
         match self.version {
             Version::Tls13 => format!("TLS_{tail}"),
             Version::Tls12 => {
-                let auth = match self.auth {
-                    AuthFamily::Rsa => "RSA",
-                    AuthFamily::Ecdsa => "ECDSA",
-                };
+                let auth = self.auth.name();
                 format!("TLS_ECDHE_{auth}_WITH_{tail}")
             }
         }
@@ -116,10 +128,7 @@ impl Suite {
         match self.version {
             Version::Tls13 => self.iana(),
             Version::Tls12 => {
-                let auth = match self.auth {
-                    AuthFamily::Rsa => "RSA",
-                    AuthFamily::Ecdsa => "ECDSA",
-                };
+                let auth = self.auth.name();
                 let tail = match self.bulk {
                     Bulk::Aes128Gcm => "AES128-GCM-SHA256",
                     Bulk::Aes256Gcm => "AES256-GCM-SHA384",
@@ -182,12 +191,7 @@ impl Group {
     /// Parses the spellings peers print (`X25519`, `prime256v1`, `P-256`,
     /// `secp256r1`, `SECP256R1`, `X25519MLKEM768`).
     pub fn parse(text: &str) -> Option<Group> {
-        let t: String = text
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match t.as_str() {
+        match fold_spelling(text).as_str() {
             "x25519mlkem768" => Some(Group::X25519Mlkem768),
             "x25519" | "ecdhx25519" => Some(Group::X25519),
             "secp256r1" | "prime256v1" | "p256" => Some(Group::Secp256r1),
@@ -324,17 +328,25 @@ impl Case {
     /// A case with the default parameters of a version: AES-128-GCM, X25519,
     /// ECDSA P-256 (the pairing every peer shares).
     pub fn with_defaults(feature: Feature, version: Version) -> Case {
-        let cert = CertKind::EcdsaP256;
         let group = match feature {
             Feature::HelloRetryRequest => Group::Secp384r1,
             _ => Group::X25519,
         };
         Case {
             feature,
+            ..Case::handshake(version, Bulk::Aes128Gcm, group, CertKind::EcdsaP256)
+        }
+    }
+
+    /// A plain handshake case; the suite's signature family follows from
+    /// the certificate, as a TLS 1.2 server's suite choice must.
+    pub fn handshake(version: Version, bulk: Bulk, group: Group, cert: CertKind) -> Case {
+        Case {
+            feature: Feature::Handshake,
             version,
             suite: Suite {
                 version,
-                bulk: Bulk::Aes128Gcm,
+                bulk,
                 auth: cert.auth(),
             },
             group,
@@ -414,17 +426,7 @@ pub fn all_cases() -> Vec<Case> {
                     if !group.exists_in(version) {
                         continue;
                     }
-                    out.push(Case {
-                        feature: Feature::Handshake,
-                        version,
-                        suite: Suite {
-                            version,
-                            bulk,
-                            auth: cert.auth(),
-                        },
-                        group,
-                        cert,
-                    });
+                    out.push(Case::handshake(version, bulk, group, cert));
                 }
             }
         }
