@@ -13,8 +13,9 @@ use ferrotls_core::error::InvalidMessage;
 
 use super::base::{PResult, Payload, codec, fail, list, opaque, u8_};
 use super::ext_codec::{
-    Extension, UnknownExtension, body, distinguished_names, empty, encode_distinguished_names,
-    encode_u16_list, extension_codec, named_groups, record_size_limit, signature_schemes,
+    Extension, UnknownExtension, body, cookie, distinguished_names, ec_point_formats, empty,
+    encode_distinguished_names, encode_u16_list, extension_codec, named_groups, protocol_name_list,
+    record_size_limit, renegotiation_info, signature_schemes,
 };
 use super::types::{KeyShareEntry, ProtocolName, PskBinder, PskIdentity};
 
@@ -209,33 +210,15 @@ impl ClientExtension {
             T::PreSharedKey => {
                 Self::PreSharedKey(body(data, "pre_shared_key", PresharedKeyOffer::parse)?)
             }
-            T::Cookie => Self::Cookie(Payload::new(body(
-                data,
-                "cookie",
-                opaque(ListLength::U16, 1, 0xffff, "cookie"),
-            )?)),
+            T::Cookie => Self::Cookie(cookie(data)?),
             T::RecordSizeLimit => Self::RecordSizeLimit(record_size_limit(data)?),
             T::EarlyData => empty(data, "early_data").map(|()| Self::EarlyData)?,
             T::ExtendedMasterSecret => {
                 empty(data, "extended_master_secret").map(|()| Self::ExtendedMasterSecret)?
             }
-            T::RenegotiationInfo => Self::RenegotiationInfo(Payload::new(body(
-                data,
-                "renegotiation_info",
-                opaque(ListLength::U8, 0, 255, "renegotiated_connection"),
-            )?)),
+            T::RenegotiationInfo => Self::RenegotiationInfo(renegotiation_info(data)?),
             T::SessionTicket => Self::SessionTicket(Payload::new(data)),
-            T::EcPointFormats => Self::EcPointFormats(body(
-                data,
-                "ec_point_formats",
-                list(
-                    ListLength::U8,
-                    1,
-                    255,
-                    "ec_point_format_list",
-                    codec::<EcPointFormat>,
-                ),
-            )?),
+            T::EcPointFormats => Self::EcPointFormats(ec_point_formats(data)?),
             T::StatusRequest => Self::StatusRequest(Payload::new(data)),
             T::Padding => Self::Padding(Payload::new(data)),
             T::CertificateAuthorities => Self::CertificateAuthorities(body(
@@ -304,17 +287,6 @@ fn client_shares(i: &[u8]) -> PResult<'_, Vec<KeyShareEntry>> {
         ));
     }
     Ok((rest, shares))
-}
-
-/// `ProtocolName protocol_name_list<2..2^16-1>` (RFC 7301 section 3.1).
-pub(crate) fn protocol_name_list(i: &[u8]) -> PResult<'_, Vec<ProtocolName>> {
-    list(
-        ListLength::U16,
-        2,
-        0xffff,
-        "protocol_name_list",
-        codec::<ProtocolName>,
-    )(i)
 }
 
 extension_codec!(ClientExtension);

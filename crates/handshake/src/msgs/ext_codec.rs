@@ -1,15 +1,18 @@
 //! What all extension blocks share: the `Extension` framing
 //! (`extension_type`, `extension_data<0..2^16-1>`), duplicate detection,
-//! unknown extensions, and parsers for bodies several messages use.
+//! unknown extensions, and parsers for bodies several messages use (one
+//! parser per body form, so a client and a server extension of the same
+//! form are held to the same bounds).
 
 use std::collections::HashSet;
 
 use ferrotls_core::codec::{Codec, ListLength, encode_nested};
 use ferrotls_core::der::DistinguishedName;
-use ferrotls_core::enums::{ExtensionType, NamedGroup, SignatureScheme};
+use ferrotls_core::enums::{EcPointFormat, ExtensionType, NamedGroup, SignatureScheme};
 use ferrotls_core::error::InvalidMessage;
 
 use super::base::{PResult, Payload, codec, fail, finish, list, opaque, u16_};
+use super::types::ProtocolName;
 
 /// An extension this library does not interpret here, kept as its type and
 /// raw body so that it can be ignored (RFC 8446 section 4.2) or reported.
@@ -185,4 +188,49 @@ pub(crate) fn record_size_limit(data: &[u8]) -> Result<u16, InvalidMessage> {
         true => Err(InvalidMessage::IllegalValue("record_size_limit below 64")),
         false => Ok(v),
     }
+}
+
+/// cookie: `opaque cookie<1..2^16-1>` (RFC 8446 section 4.2.2), the same
+/// in HelloRetryRequest and the second ClientHello.
+pub(crate) fn cookie(data: &[u8]) -> Result<Payload, InvalidMessage> {
+    body(data, "cookie", opaque(ListLength::U16, 1, 0xffff, "cookie")).map(Payload::new)
+}
+
+/// renegotiation_info: `opaque renegotiated_connection<0..255>` (RFC 5746
+/// section 3.2), in both hellos.
+pub(crate) fn renegotiation_info(data: &[u8]) -> Result<Payload, InvalidMessage> {
+    body(
+        data,
+        "renegotiation_info",
+        opaque(ListLength::U8, 0, 255, "renegotiated_connection"),
+    )
+    .map(Payload::new)
+}
+
+/// ec_point_formats: `ECPointFormat ec_point_format_list<1..2^8-1>`
+/// (RFC 8422 section 5.1.2), in both hellos.
+pub(crate) fn ec_point_formats(data: &[u8]) -> Result<Vec<EcPointFormat>, InvalidMessage> {
+    body(
+        data,
+        "ec_point_formats",
+        list(
+            ListLength::U8,
+            1,
+            255,
+            "ec_point_format_list",
+            codec::<EcPointFormat>,
+        ),
+    )
+}
+
+/// `ProtocolName protocol_name_list<2..2^16-1>` (RFC 7301 section 3.1):
+/// the client's offer, and the server's one-element answer.
+pub(crate) fn protocol_name_list(i: &[u8]) -> PResult<'_, Vec<ProtocolName>> {
+    list(
+        ListLength::U16,
+        2,
+        0xffff,
+        "protocol_name_list",
+        codec::<ProtocolName>,
+    )(i)
 }

@@ -9,10 +9,10 @@ use ferrotls_core::codec::{Codec, ListLength, encode_nested, encode_opaque, enco
 use ferrotls_core::enums::{EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion};
 use ferrotls_core::error::InvalidMessage;
 
-use super::base::{Payload, codec, list, opaque, u16_};
-use super::client_ext::protocol_name_list;
+use super::base::{Payload, codec, u16_};
 use super::ext_codec::{
-    Extension, UnknownExtension, body, empty, encode_u16_list, named_groups, record_size_limit,
+    Extension, UnknownExtension, body, cookie, ec_point_formats, empty, encode_u16_list,
+    named_groups, protocol_name_list, record_size_limit, renegotiation_info,
 };
 use super::types::{KeyShareEntry, ProtocolName};
 
@@ -133,11 +133,7 @@ impl ServerExtension {
             (T::PreSharedKey, C::ServerHello) => {
                 Self::PreSharedKey(body(data, "pre_shared_key", u16_("selected_identity"))?)
             }
-            (T::Cookie, C::HelloRetryRequest) => Self::Cookie(Payload::new(body(
-                data,
-                "cookie",
-                opaque(ListLength::U16, 1, 0xffff, "cookie"),
-            )?)),
+            (T::Cookie, C::HelloRetryRequest) => Self::Cookie(cookie(data)?),
             (T::SupportedGroups, C::EncryptedExtensions) => {
                 Self::SupportedGroups(body(data, "supported_groups", named_groups)?)
             }
@@ -157,25 +153,13 @@ impl ServerExtension {
             (T::ExtendedMasterSecret, C::ServerHello) => {
                 empty(data, "extended_master_secret").map(|()| Self::ExtendedMasterSecret)?
             }
-            (T::RenegotiationInfo, C::ServerHello) => Self::RenegotiationInfo(Payload::new(body(
-                data,
-                "renegotiation_info",
-                opaque(ListLength::U8, 0, 255, "renegotiated_connection"),
-            )?)),
+            (T::RenegotiationInfo, C::ServerHello) => {
+                Self::RenegotiationInfo(renegotiation_info(data)?)
+            }
             (T::SessionTicket, C::ServerHello) => {
                 empty(data, "session_ticket").map(|()| Self::SessionTicketAck)?
             }
-            (T::EcPointFormats, C::ServerHello) => Self::EcPointFormats(body(
-                data,
-                "ec_point_formats",
-                list(
-                    ListLength::U8,
-                    1,
-                    255,
-                    "ec_point_format_list",
-                    codec::<EcPointFormat>,
-                ),
-            )?),
+            (T::EcPointFormats, C::ServerHello) => Self::EcPointFormats(ec_point_formats(data)?),
             (T::StatusRequest, C::ServerHello) => Self::StatusRequest(Payload::new(data)),
             (typ, ctx) if is_modelled(typ) => {
                 return Err(InvalidMessage::IllegalValue(match ctx {
