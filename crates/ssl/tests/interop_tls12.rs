@@ -216,10 +216,16 @@ fn s11_ferrotls_client_renegotiates_with_openssl_s_server_during_write() {
 
 /// `s_client` renegotiating (`R`) against the ferrotls server. OpenSSL
 /// 3.0's client accepts application data during its renegotiation only
-/// while `SSL_read` drives it, and `s_client` aborts with
-/// unexpected_message when records of a server write are in flight, so
-/// the server here is idle while the client renegotiates and writes
-/// afterwards under the new keys.
+/// while `SSL_read` drives it and the ServerHello has not arrived
+/// (`ossl_statem_app_data_allowed`). After `R`, `s_client` calls
+/// `SSL_write(con, buf, 0)`, which drives the renegotiation from the
+/// write side, so the first record of a server write still in flight
+/// behind its ClientHello makes it abort with unexpected_message — with
+/// any server, `openssl s_server` included; no server can recall records
+/// already in the socket buffers. So the server here is idle while the
+/// client renegotiates and writes afterwards under the new keys. That the
+/// server itself sends no data inside its own flight is checked over BIO
+/// pairs in `tls12.rs`.
 #[test]
 fn s11_openssl_s_client_renegotiates_with_idle_ferrotls_server() {
     let dir = pki_dir("sci");

@@ -20,8 +20,9 @@ fn ctx12(server: bool) -> SslContext {
     b.build().unwrap()
 }
 
-/// Moves what one network end has to the other, up to what fits.
-fn pump(from: &mut PairEnd, to: &mut PairEnd) -> usize {
+/// Moves what one network end has to the other, up to what fits; the
+/// bytes moved are appended to `tape`.
+fn pump(from: &mut PairEnd, to: &mut PairEnd, tape: &mut Vec<u8>) -> usize {
     let mut moved = 0;
     let mut buf = [0u8; 1024];
     loop {
@@ -32,6 +33,7 @@ fn pump(from: &mut PairEnd, to: &mut PairEnd) -> usize {
         match from.read(&mut buf[..room]) {
             Ok(n) => {
                 assert_eq!(to.write(&buf[..n]).expect("room was guaranteed"), n);
+                tape.extend_from_slice(&buf[..n]);
                 moved += n;
             }
             Err(BioError::WouldBlock(Retry::Read)) => return moved,
@@ -45,6 +47,8 @@ struct Net {
     server: Ssl,
     c_net: PairEnd,
     s_net: PairEnd,
+    /// Every byte the server sent, as it went over the wire.
+    server_wire: Vec<u8>,
 }
 
 impl Net {
@@ -63,11 +67,14 @@ impl Net {
             server,
             c_net,
             s_net,
+            server_wire: Vec::new(),
         }
     }
 
     fn pump(&mut self) -> usize {
-        pump(&mut self.c_net, &mut self.s_net) + pump(&mut self.s_net, &mut self.c_net)
+        let mut client_wire = Vec::new();
+        pump(&mut self.c_net, &mut self.s_net, &mut client_wire)
+            + pump(&mut self.s_net, &mut self.c_net, &mut self.server_wire)
     }
 
     fn handshake(&mut self) {
@@ -136,7 +143,9 @@ fn p01_default_contexts_negotiate_tls13_and_serve_tls12_clients() {
 /// With `renegotiation` = Some(by_client) and `expect_renegotiation`,
 /// that side starts a renegotiation once the write is under way, and the
 /// writer must see WANT_READ from `write`, keep its bytes, and finish
-/// under the new keys. Returns (bytes the write reported, bytes read).
+/// under the new keys, sending no data inside its own handshake flight
+/// (see `assert_no_data_inside_server_flight`). Returns (bytes the write
+/// reported, bytes read).
 fn transfer_with(
     n: &mut Net,
     data: &[u8],
@@ -144,6 +153,7 @@ fn transfer_with(
     expect_renegotiation: bool,
 ) -> (usize, Vec<u8>) {
     let before = exporter(&n.client);
+    let wire_start = n.server_wire.len();
     let mut got = Vec::new();
     let mut written = None;
     let mut buf = vec![0u8; 8192];
@@ -194,7 +204,8 @@ fn transfer_with(
         }
     }
     let written = written.expect("the write completed");
-    if expect_renegotiation {
+    if let Some(by_client) = renegotiation.filter(|_| expect_renegotiation) {
+        assert_no_data_inside_server_flight(&n.server_wire[wire_start..], !by_client);
         assert!(write_want_read > 0, "the writer never saw WANT_READ");
         assert!(!n.client.renegotiate_pending() && !n.server.renegotiate_pending());
         assert_ne!(exporter(&n.client), before, "no new master secret");
@@ -234,6 +245,64 @@ fn s11_server_renegotiates_while_it_writes_nonblocking() {
     let (written, got) = transfer_with(&mut n, &data, Some(false), true);
     assert_eq!(written, data.len());
     assert_eq!(got, data);
+}
+
+/// The content type and length of every record in `wire`.
+fn record_types(wire: &[u8]) -> Vec<(u8, usize)> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        assert!(rest.len() >= 5 + len, "a record cut short on the wire");
+        out.push((rest[0], len));
+        rest = &rest[5 + len..];
+    }
+    assert!(rest.is_empty(), "a record header cut short on the wire");
+    out
+}
+
+/// Checks the server's side of a renegotiation that ran during its
+/// write: application data (23) went out before its ServerHello and
+/// after its Finished, and none between them (OpenSSL's client aborts
+/// with unexpected_message on application data once it has read the
+/// ServerHello). A server-initiated renegotiation first sends its
+/// HelloRequest (one small handshake record), after which data still
+/// flows; `hello_request` skips it.
+fn assert_no_data_inside_server_flight(wire: &[u8], hello_request: bool) {
+    const HANDSHAKE: u8 = 22;
+    const CCS: u8 = 20;
+    const APP_DATA: u8 = 23;
+    let records = record_types(wire);
+    let types: Vec<u8> = records.iter().map(|r| r.0).collect();
+    let mut handshake = types.iter().enumerate().filter(|(_, t)| **t == HANDSHAKE);
+    if hello_request {
+        let (i, _) = handshake.next().expect("a HelloRequest");
+        assert!(
+            records[i].1 <= 40,
+            "the first handshake record is no HelloRequest"
+        );
+    }
+    let (server_hello, _) = handshake.next().expect("a ServerHello");
+    let ccs = server_hello
+        + types[server_hello..]
+            .iter()
+            .position(|t| *t == CCS)
+            .expect("a ChangeCipherSpec");
+    assert_eq!(types.get(ccs + 1), Some(&HANDSHAKE), "Finished follows CCS");
+    let finished = ccs + 1;
+    assert!(
+        types[..server_hello].contains(&APP_DATA),
+        "no data before the renegotiation: it did not run during the write"
+    );
+    assert!(
+        !types[server_hello..finished].contains(&APP_DATA),
+        "application data between ServerHello and Finished: {:?}",
+        &types[server_hello..=finished]
+    );
+    assert!(
+        types[finished..].contains(&APP_DATA),
+        "the write did not continue after the renegotiation"
+    );
 }
 
 #[test]
