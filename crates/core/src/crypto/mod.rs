@@ -10,7 +10,7 @@ mod suites;
 use core::fmt::Debug;
 use std::sync::Arc;
 
-pub use secret::{Digest, MAX_HASH_LEN, Secret, SharedSecret};
+pub use secret::{Digest, MAX_HASH_LEN, Secret, SharedSecret, ct_eq};
 pub use suites::{SupportedCipherSuite, Tls12AeadKind, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::der::PrivateKeyDer;

@@ -7,6 +7,13 @@ use zeroize::Zeroize;
 /// The longest hash output we handle (SHA-512).
 pub const MAX_HASH_LEN: usize = 64;
 
+/// Compares two byte strings in time that depends only on their lengths,
+/// never on where they differ: Finished values, binders and RFC 5746
+/// verify_data must not leak through an early exit.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A secret of at most 64 bytes (a PRK, a traffic secret, a master secret,
 /// a shared key). Zeroized on drop; `Debug` hides it.
 #[derive(Clone)]
@@ -74,13 +81,7 @@ impl fmt::Debug for Secret {
 impl PartialEq for Secret {
     /// Constant-time in the content, as secrets deserve.
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len
-            && self
-                .as_bytes()
-                .iter()
-                .zip(other.as_bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        ct_eq(self.as_bytes(), other.as_bytes())
     }
 }
 
@@ -137,13 +138,7 @@ impl AsRef<[u8]> for Digest {
 impl PartialEq for Digest {
     /// Constant-time, because Finished and binder values are compared with it.
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len
-            && self
-                .as_ref()
-                .iter()
-                .zip(other.as_ref())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        ct_eq(self.as_ref(), other.as_ref())
     }
 }
 

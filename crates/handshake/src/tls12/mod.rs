@@ -246,6 +246,4 @@ pub(crate) fn expect_empty(msg: &Message<'_>, what: &'static str) -> Result<(), 
 }
 
 /// Constant-time comparison (verify_data are secrets of the connection).
-pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub(crate) use ferrotls_core::crypto::ct_eq;
