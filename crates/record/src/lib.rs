@@ -13,8 +13,10 @@
 //!   ([`tls12_encrypter`]); they own the sequence numbers and the key usage
 //!   limits of RFC 8446 section 5.5.
 //!
-//! Records are decrypted in place in the deframer's buffer and encrypted in
-//! place in the caller's output buffer, so a record costs no allocation.
+//! Records are sealed from the caller's plaintext straight into the output
+//! buffer, and opened either in place in the deframer's buffer or straight
+//! into the application's read buffer, so a record costs no allocation and
+//! no copy besides the AEAD's own pass.
 //! Every failure is a ferrotls-core [`Error`](ferrotls_core::Error) that
 //! knows the alert to send.
 
@@ -37,7 +39,7 @@ pub use deframer::{Deframer, OpaqueRecord};
 pub use empty::MAX_CONSECUTIVE_EMPTY_RECORDS;
 pub use fragmenter::Fragmenter;
 pub use header::{RecordHeader, check_header, parse_header};
-pub use message::{MessageDecrypter, MessageEncrypter, PlainRecord};
+pub use message::{Decrypted, MessageDecrypter, MessageEncrypter, PlainRecord};
 pub use plaintext::{plaintext_decrypter, plaintext_encrypter};
 pub use tls12::{tls12_decrypter, tls12_encrypter};
 pub use tls13::{derive_traffic_keys, tls13_decrypter, tls13_encrypter};

@@ -26,19 +26,23 @@ pub fn plaintext_decrypter() -> Box<dyn MessageDecrypter> {
 struct PlaintextEncrypter;
 
 impl MessageEncrypter for PlaintextEncrypter {
-    fn encrypt(
+    fn encrypt_into(
         &mut self,
         content_type: ContentType,
         plaintext: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         let length = check_outgoing_len(plaintext.len(), 0)?;
+        let total = HEADER_LEN + plaintext.len();
+        let Some(record) = out.get_mut(..total) else {
+            return Err(ApiMisuse::BadArgument("output buffer too short for the record").into());
+        };
         // RFC 8446 section 5.1: 0x0303 in every record but (optionally)
         // the first ClientHello, so 0x0303 is always correct.
         let header = RecordHeader::new(content_type, ProtocolVersion::TLSv1_2, length);
-        out.extend_from_slice(&header.encode());
-        out.extend_from_slice(plaintext);
-        Ok(())
+        record[..HEADER_LEN].copy_from_slice(&header.encode());
+        record[HEADER_LEN..].copy_from_slice(plaintext);
+        Ok(total)
     }
 
     fn overhead(&self) -> usize {

@@ -10,14 +10,14 @@
 //! The additional data is seq_num(8) || type(1) || version(2) ||
 //! plaintext length(2).
 
-use ferrotls_core::crypto::{AeadKey, TAG_LEN, Tls12AeadKind, Tls12CipherSuite};
+use ferrotls_core::crypto::{AeadKey, NONCE_LEN, TAG_LEN, Tls12AeadKind, Tls12CipherSuite};
 use ferrotls_core::{ContentType, Error, PeerMisbehaved, ProtocolVersion};
 
-use crate::aead::{Appended, open_in_place, seal_appended};
+use crate::aead::{open_in_place, open_into, record_room, seal_record};
 use crate::deframer::OpaqueRecord;
 use crate::empty::EmptyRun;
 use crate::header::RecordHeader;
-use crate::message::{MessageDecrypter, MessageEncrypter, PlainRecord};
+use crate::message::{Decrypted, MessageDecrypter, MessageEncrypter, PlainRecord};
 use crate::nonce::Iv;
 use crate::plaintext::{check_fragment, check_outgoing_len};
 use crate::seq::{ReadSeq, WriteSeq};
@@ -102,28 +102,35 @@ struct Tls12Encrypter {
 }
 
 impl MessageEncrypter for Tls12Encrypter {
-    fn encrypt(
+    fn encrypt_into(
         &mut self,
         content_type: ContentType,
         plaintext: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         let explicit_len = self.keys.explicit_nonce_len();
         let length = check_outgoing_len(plaintext.len(), explicit_len + TAG_LEN)?;
         let plaintext_len = check_outgoing_len(plaintext.len(), 0)?;
+        let record = record_room(out, HEADER_LEN + usize::from(length))?;
         let seq = self.seq.peek()?;
         // GCM: the IV holds the salt and zeros, so this is salt || seq and
         // its last 8 bytes are the explicit nonce. ChaCha: IV XOR seq.
         let nonce = self.keys.iv.nonce_for(seq);
         let header = RecordHeader::new(content_type, ProtocolVersion::TLSv1_2, length);
         let aad = additional_data(seq, &header, plaintext_len);
-        let start = out.len();
-        out.extend_from_slice(&header.encode());
-        out.extend_from_slice(&nonce[nonce.len() - explicit_len..]);
-        let body = out.len();
-        out.extend_from_slice(plaintext);
-        let at = Appended { start, body };
-        seal_appended(&*self.keys.key, &mut self.seq, &nonce, &aad, out, at)
+        let body_at = HEADER_LEN + explicit_len;
+        record[..HEADER_LEN].copy_from_slice(&header.encode());
+        record[HEADER_LEN..body_at].copy_from_slice(&nonce[NONCE_LEN - explicit_len..]);
+        seal_record(
+            &*self.keys.key,
+            &mut self.seq,
+            &nonce,
+            &aad,
+            plaintext,
+            &[],
+            record,
+            body_at,
+        )
     }
 
     fn overhead(&self) -> usize {
@@ -150,7 +157,46 @@ impl MessageDecrypter for Tls12Decrypter {
     }
 
     fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error> {
-        let payload = rec.payload;
+        let (nonce, aad) = self.prepare(&rec)?;
+        let body = &mut rec.payload[self.keys.explicit_nonce_len()..];
+        let plain = open_in_place(&*self.keys.key, &mut self.seq, &nonce, &aad, body)?;
+        check_fragment(rec.header.content_type, plain.len(), &mut self.empty_run)?;
+        Ok(PlainRecord {
+            content_type: rec.header.content_type,
+            payload: plain,
+        })
+    }
+
+    /// The type is in the clear, so only application data whose
+    /// plaintext fits goes to `dest`; everything else as `decrypt`.
+    fn decrypt_into<'a>(
+        &mut self,
+        rec: OpaqueRecord<'a>,
+        dest: &mut [u8],
+    ) -> Result<Decrypted<'a>, Error> {
+        let explicit_len = self.keys.explicit_nonce_len();
+        let plaintext_len = rec.payload.len().checked_sub(explicit_len + TAG_LEN);
+        let fits = plaintext_len.is_some_and(|n| n <= dest.len());
+        if rec.header.content_type != ContentType::ApplicationData || !fits {
+            return self.decrypt(rec).map(Decrypted::Record);
+        }
+        let (nonce, aad) = self.prepare(&rec)?;
+        let body = &mut rec.payload[explicit_len..];
+        let dest = &mut dest[..body.len() - TAG_LEN];
+        let len = open_into(&*self.keys.key, &mut self.seq, &nonce, &aad, body, dest)?;
+        if let Err(e) = check_fragment(ContentType::ApplicationData, len, &mut self.empty_run) {
+            dest.fill(0);
+            return Err(e);
+        }
+        Ok(Decrypted::AppData(len))
+    }
+}
+
+impl Tls12Decrypter {
+    /// The checks made before any AEAD work, and the record's nonce and
+    /// additional data.
+    fn prepare(&self, rec: &OpaqueRecord<'_>) -> Result<([u8; NONCE_LEN], [u8; AAD_LEN]), Error> {
+        let payload = &*rec.payload;
         if payload.len() > MAX_CIPHERTEXT_TLS12 {
             return Err(PeerMisbehaved::RecordOverflow.into());
         }
@@ -165,22 +211,16 @@ impl MessageDecrypter for Tls12Decrypter {
             return Err(PeerMisbehaved::RecordOverflow.into());
         }
         let seq = self.seq.peek()?;
-        let (explicit, body) = payload.split_at_mut(explicit_len);
         let nonce = match self.keys.kind {
             Tls12AeadKind::Gcm => {
                 let mut e = [0u8; 8];
-                e.copy_from_slice(explicit);
+                e.copy_from_slice(&payload[..explicit_len]);
                 self.keys.iv.nonce_for(u64::from_be_bytes(e))
             }
             Tls12AeadKind::ChaCha20Poly1305 => self.keys.iv.nonce_for(seq),
         };
         // plaintext_len <= 2^14, so it fits in 16 bits.
         let aad = additional_data(seq, &rec.header, plaintext_len as u16);
-        let plain = open_in_place(&*self.keys.key, &mut self.seq, &nonce, &aad, body)?;
-        check_fragment(rec.header.content_type, plain.len(), &mut self.empty_run)?;
-        Ok(PlainRecord {
-            content_type: rec.header.content_type,
-            payload: plain,
-        })
+        Ok((nonce, aad))
     }
 }

@@ -8,11 +8,11 @@
 use ferrotls_core::crypto::{AeadAlgorithm, AeadKey, NONCE_LEN, Secret, TAG_LEN, Tls13CipherSuite};
 use ferrotls_core::{ContentType, Error, InvalidMessage, PeerMisbehaved, ProtocolVersion};
 
-use crate::aead::{Appended, open_in_place, seal_appended};
+use crate::aead::{open_in_place, open_into, record_room, seal_record};
 use crate::deframer::OpaqueRecord;
 use crate::empty::EmptyRun;
 use crate::header::RecordHeader;
-use crate::message::{MessageDecrypter, MessageEncrypter, PlainRecord};
+use crate::message::{Decrypted, MessageDecrypter, MessageEncrypter, PlainRecord};
 use crate::nonce::Iv;
 use crate::plaintext::{check_fragment, check_outgoing_len};
 use crate::seq::{ReadSeq, WriteSeq};
@@ -92,13 +92,14 @@ struct Tls13Encrypter {
 }
 
 impl MessageEncrypter for Tls13Encrypter {
-    fn encrypt(
+    fn encrypt_into(
         &mut self,
         content_type: ContentType,
         plaintext: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         let length = check_outgoing_len(plaintext.len(), 1 + TAG_LEN)?;
+        let record = record_room(out, HEADER_LEN + usize::from(length))?;
         let seq = self.seq.peek()?;
         let header = RecordHeader::new(
             ContentType::ApplicationData,
@@ -106,16 +107,21 @@ impl MessageEncrypter for Tls13Encrypter {
             length,
         );
         let aad = header.encode();
-        let start = out.len();
-        out.extend_from_slice(&aad);
-        out.extend_from_slice(plaintext);
-        out.push(content_type.get());
+        record[..HEADER_LEN].copy_from_slice(&aad);
         let nonce = self.iv.nonce_for(seq);
-        let at = Appended {
-            start,
-            body: start + HEADER_LEN,
-        };
-        seal_appended(&*self.key, &mut self.seq, &nonce, &aad, out, at)
+        // The real content type is the last byte of TLSInnerPlaintext,
+        // sealed right after the content without copying either.
+        let inner_type = [content_type.get()];
+        seal_record(
+            &*self.key,
+            &mut self.seq,
+            &nonce,
+            &aad,
+            plaintext,
+            &inner_type,
+            record,
+            HEADER_LEN,
+        )
     }
 
     fn overhead(&self) -> usize {
@@ -143,35 +149,108 @@ impl MessageDecrypter for Tls13Decrypter {
     }
 
     fn decrypt<'a>(&mut self, rec: OpaqueRecord<'a>) -> Result<PlainRecord<'a>, Error> {
-        match rec.header.content_type {
-            ContentType::ApplicationData => {}
-            // RFC 8446 section 5: a compatibility change_cipher_spec is
-            // never protected; whether one is allowed here is the
-            // handshake's decision, so it passes through untouched.
-            ContentType::ChangeCipherSpec => {
-                return Ok(PlainRecord {
-                    content_type: ContentType::ChangeCipherSpec,
-                    payload: rec.payload,
-                });
-            }
-            other => {
-                return Err(Error::InappropriateMessage {
-                    expect_types: vec![ContentType::ApplicationData],
-                    got_type: other,
-                });
-            }
-        }
+        let rec = match outer_type(rec)? {
+            Outer::Protected(rec) => rec,
+            Outer::Clear(plain) => return Ok(plain),
+        };
         let payload = rec.payload;
-        if payload.len() > MAX_CIPHERTEXT_TLS13 {
-            return Err(PeerMisbehaved::RecordOverflow.into());
-        }
-        if payload.len() < TAG_LEN {
-            return Err(Error::DecryptError);
-        }
+        check_ciphertext_len(payload.len())?;
         let seq = self.seq.peek()?;
         let aad = rec.header.encode();
         let nonce = self.iv.nonce_for(seq);
         let inner = open_in_place(&*self.key, &mut self.seq, &nonce, &aad, payload)?;
+        let (content_type, len) = self.inner_type(inner)?;
+        Ok(PlainRecord {
+            content_type,
+            payload: &inner[..len],
+        })
+    }
+
+    /// Opens straight into `dest` when the whole TLSInnerPlaintext fits
+    /// there. Only then is the inner content type known: anything but
+    /// application data is moved back into the record buffer (where
+    /// `decrypt` would have left it; the ciphertext there is spent) and
+    /// `dest` is wiped, so the caller's buffer only ever receives
+    /// application data.
+    fn decrypt_into<'a>(
+        &mut self,
+        rec: OpaqueRecord<'a>,
+        dest: &mut [u8],
+    ) -> Result<Decrypted<'a>, Error> {
+        let inner_len = rec.payload.len().checked_sub(TAG_LEN);
+        let fits = inner_len.is_some_and(|n| n <= dest.len());
+        if rec.header.content_type != ContentType::ApplicationData || !fits {
+            return self.decrypt(rec).map(Decrypted::Record);
+        }
+        let payload = rec.payload;
+        check_ciphertext_len(payload.len())?;
+        let seq = self.seq.peek()?;
+        let aad = rec.header.encode();
+        let nonce = self.iv.nonce_for(seq);
+        let dest = &mut dest[..payload.len() - TAG_LEN];
+        open_into(&*self.key, &mut self.seq, &nonce, &aad, payload, dest)?;
+        let (content_type, len) = match self.inner_type(dest) {
+            Ok(found) => found,
+            Err(e) => {
+                dest.fill(0);
+                return Err(e);
+            }
+        };
+        if content_type == ContentType::ApplicationData {
+            return Ok(Decrypted::AppData(len));
+        }
+        let payload = &mut payload[..len];
+        payload.copy_from_slice(&dest[..len]);
+        dest.fill(0);
+        Ok(Decrypted::Record(PlainRecord {
+            content_type,
+            payload,
+        }))
+    }
+}
+
+/// A record's outer type, before any key is used.
+enum Outer<'a> {
+    /// application_data: protected, to be opened.
+    Protected(OpaqueRecord<'a>),
+    /// A compatibility change_cipher_spec, passed through as it came.
+    Clear(PlainRecord<'a>),
+}
+
+fn outer_type(rec: OpaqueRecord<'_>) -> Result<Outer<'_>, Error> {
+    match rec.header.content_type {
+        ContentType::ApplicationData => Ok(Outer::Protected(rec)),
+        // RFC 8446 section 5: a compatibility change_cipher_spec is
+        // never protected; whether one is allowed here is the
+        // handshake's decision, so it passes through untouched.
+        ContentType::ChangeCipherSpec => Ok(Outer::Clear(PlainRecord {
+            content_type: ContentType::ChangeCipherSpec,
+            payload: rec.payload,
+        })),
+        other => Err(Error::InappropriateMessage {
+            expect_types: vec![ContentType::ApplicationData],
+            got_type: other,
+        }),
+    }
+}
+
+/// TLSCiphertext.length bounds checked before any AEAD work.
+fn check_ciphertext_len(len: usize) -> Result<(), Error> {
+    if len > MAX_CIPHERTEXT_TLS13 {
+        return Err(PeerMisbehaved::RecordOverflow.into());
+    }
+    if len < TAG_LEN {
+        return Err(Error::DecryptError);
+    }
+    Ok(())
+}
+
+impl Tls13Decrypter {
+    /// The checks on an authenticated TLSInnerPlaintext: its size, the
+    /// real content type (the last non-zero byte, after the content and
+    /// before the padding) and the fragment rules. Returns the type and
+    /// the content length.
+    fn inner_type(&mut self, inner: &[u8]) -> Result<(ContentType, usize), Error> {
         // TLSInnerPlaintext is content + type byte + padding, at most
         // 2^14 + 1 bytes (RFC 8446 section 5.4), or our RFC 8449 limit.
         if inner.len() > self.max_inner {
@@ -192,9 +271,6 @@ impl MessageDecrypter for Tls13Decrypter {
             return Err(InvalidMessage::InvalidContentType.into());
         }
         check_fragment(content_type, type_at, &mut self.empty_run)?;
-        Ok(PlainRecord {
-            content_type,
-            payload: &inner[..type_at],
-        })
+        Ok((content_type, type_at))
     }
 }

@@ -166,6 +166,89 @@ pub trait AeadKey: Send + Sync {
         aad: &[u8],
         in_out: &mut [u8],
     ) -> Result<usize, Error>;
+
+    /// Encrypts `plaintext` followed by `extra_in` into `out`, tag last,
+    /// leaving the input untouched; `out` must be exactly
+    /// `plaintext.len() + extra_in.len() + TAG_LEN` bytes. `extra_in` is
+    /// for a few bytes that belong after the plaintext but live elsewhere
+    /// (TLS 1.3's inner content type), so the record layer never has to
+    /// copy the application's data before sealing it.
+    ///
+    /// This default copies the input into `out` and seals it there; a
+    /// provider that can read and write different buffers overrides it to
+    /// save that pass over the data. On failure `out` holds no plaintext.
+    fn seal_out_of_place(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+        extra_in: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        // A mis-sized `out` is a record layer bug: reported, never sealed.
+        let body_len = plaintext.len() + extra_in.len();
+        if out.len() != body_len + TAG_LEN {
+            return Err(crate::error::ApiMisuse::BadArgument(
+                "AEAD output is not plaintext + extra + tag long",
+            )
+            .into());
+        }
+        let (body, tag_out) = out.split_at_mut(body_len);
+        let (main, extra) = body.split_at_mut(plaintext.len());
+        main.copy_from_slice(plaintext);
+        extra.copy_from_slice(extra_in);
+        match self.seal_in_place(nonce, aad, body) {
+            Ok(tag) => {
+                tag_out.copy_from_slice(&tag);
+                Ok(())
+            }
+            Err(e) => {
+                body.fill(0);
+                Err(e)
+            }
+        }
+    }
+
+    /// Decrypts `in_ciphertext_and_tag` into the front of `out` and returns
+    /// the plaintext length (the input length minus `TAG_LEN`); `out` must
+    /// hold at least that many bytes. Lets the record layer decrypt
+    /// straight into the application's buffer instead of decrypting in
+    /// place and copying.
+    ///
+    /// The input may be used as scratch space (this default opens it in
+    /// place and copies the plaintext out). Fails with
+    /// [`Error::DecryptError`] when authentication fails, and then no
+    /// unauthenticated byte is left in `out`.
+    fn open_out_of_place(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        in_ciphertext_and_tag: &mut [u8],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        // Too short for a tag is as unauthentic as a bad tag; too small an
+        // output is the caller's bug.
+        let len = in_ciphertext_and_tag
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(Error::DecryptError)?;
+        if out.len() < len {
+            return Err(crate::error::ApiMisuse::BadArgument(
+                "AEAD output shorter than the plaintext",
+            )
+            .into());
+        }
+        let opened = self.open_in_place(nonce, aad, in_ciphertext_and_tag)?;
+        match (in_ciphertext_and_tag.get(..opened), out.get_mut(..opened)) {
+            (Some(plain), Some(dest)) if opened == len => {
+                dest.copy_from_slice(plain);
+                Ok(opened)
+            }
+            // A provider reporting another length is broken; its output is
+            // not trusted.
+            _ => Err(Error::DecryptError),
+        }
+    }
 }
 
 /// A key exchange group the provider implements.

@@ -5,6 +5,7 @@ mod common;
 mod deframer;
 mod fragmenter;
 mod header;
+mod into;
 mod limits;
 mod size_limit;
 mod tls12;

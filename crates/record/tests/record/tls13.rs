@@ -19,14 +19,14 @@ pub fn suites() -> [(&'static Tls13CipherSuite, &'static aead::Algorithm); 3] {
     ]
 }
 
-fn secret_for(suite: &Tls13CipherSuite, fill: u8) -> Secret {
+pub fn secret_for(suite: &Tls13CipherSuite, fill: u8) -> Secret {
     Secret::from_slice(&vec![fill; suite.hash.output_len()]).unwrap()
 }
 
 /// Seals a TLSInnerPlaintext with aws-lc-rs directly, independently of the
 /// code under test: content || type || zeros(padding), nonce = iv ^ seq,
 /// additional data = the header.
-fn independent_seal(
+pub fn independent_seal(
     suite: &Tls13CipherSuite,
     alg: &'static aead::Algorithm,
     secret: &Secret,
