@@ -197,6 +197,9 @@ impl MessageDecrypter for Tls13Decrypter {
             }
         };
         if content_type == ContentType::ApplicationData {
+            // The type byte (the padding is zeros already): the caller's
+            // buffer gets nothing past the data it is told about.
+            dest[len..].fill(0);
             return Ok(Decrypted::AppData(len));
         }
         let payload = &mut payload[..len];

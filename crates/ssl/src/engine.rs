@@ -19,13 +19,14 @@ use ferrotls_core::{
 use ferrotls_handshake::msgs::HandshakeJoiner;
 use ferrotls_handshake::{Action, Handshake, HandshakeSummary, RecordKeys, Role};
 use ferrotls_record::{
-    Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT, MessageDecrypter,
-    MessageEncrypter, OpaqueRecord, PlainRecord,
+    Decrypted, Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT,
+    MessageDecrypter, MessageEncrypter, OpaqueRecord, PlainRecord,
 };
 
 use crate::context::SslContext;
 use crate::error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library};
 use crate::modes::Mode;
+use crate::outbuf::OutBuf;
 use crate::transport::Transport;
 use crate::verify::{VerifyResultCell, VerifySettings, X509_V_OK};
 
@@ -130,8 +131,8 @@ pub(crate) struct Engine {
     max_ciphertext: usize,
     decrypter: Box<dyn MessageDecrypter>,
     encrypter: Box<dyn MessageEncrypter>,
-    out: Vec<u8>,
-    out_pos: usize,
+    /// Protected records not yet accepted by the transport.
+    out: OutBuf,
     needs_flush: bool,
     /// Application bytes that must outlive the deframer's buffer (data
     /// that arrived while earlier data was still unread, e.g. during a
@@ -194,8 +195,7 @@ impl Engine {
             max_ciphertext: MAX_CIPHERTEXT_TLS12,
             decrypter: ferrotls_record::plaintext_decrypter(),
             encrypter: ferrotls_record::plaintext_encrypter(),
-            out: Vec::new(),
-            out_pos: 0,
+            out: OutBuf::default(),
             needs_flush: false,
             app_in: Vec::new(),
             app_pos: 0,
@@ -232,7 +232,7 @@ impl Engine {
 
     /// Output bytes not yet accepted by the transport.
     pub fn pending_output(&self) -> usize {
-        self.out.len() - self.out_pos
+        self.out.unsent().len()
     }
 
     /// Bytes received but not yet turned into records.
@@ -369,14 +369,14 @@ impl Engine {
         self.max_fragment.min(self.send_limit).max(1)
     }
 
-    /// Protects `payload` as records of `content_type` into `out`.
+    /// Protects `payload` as records of `content_type` into `out`, each
+    /// sealed straight from `payload` into its place there. A record that
+    /// fails leaves `out` as it was.
     fn send_plain(&mut self, content_type: ContentType, payload: &[u8]) -> Result<(), Error> {
-        if self.out_pos == self.out.len() {
-            self.out.clear();
-            self.out_pos = 0;
-        }
         for chunk in payload.chunks(self.fragment_len()) {
-            self.encrypter.encrypt(content_type, chunk, &mut self.out)?;
+            let room = self.out.reserve(chunk.len() + self.encrypter.overhead());
+            let n = self.encrypter.encrypt_into(content_type, chunk, room)?;
+            self.out.commit(n);
         }
         Ok(())
     }
@@ -395,14 +395,14 @@ impl Engine {
     /// Hands `out` to the transport until it is empty, then flushes the
     /// transport (a buffering BIO holds the flight until then).
     pub fn flush_out(&mut self, t: &mut dyn Transport) -> Step<()> {
-        while self.out_pos < self.out.len() {
-            match t.write(&self.out[self.out_pos..]) {
+        while !self.out.is_empty() {
+            match t.write(self.out.unsent()) {
                 Ok(0) => {
                     let e = std::io::Error::from(std::io::ErrorKind::WriteZero);
                     return Err(self.io_stop(ferrotls_bio::BioError::Io(e), "write"));
                 }
                 Ok(n) => {
-                    self.out_pos += n;
+                    self.out.consume(n);
                     self.needs_flush = true;
                 }
                 Err(e) => return Err(self.io_stop(e, "write")),
@@ -414,10 +414,8 @@ impl Engine {
             }
             self.needs_flush = false;
         }
-        self.out.clear();
-        self.out_pos = 0;
         if self.mode.contains(Mode::RELEASE_BUFFERS) {
-            self.out = Vec::new();
+            self.out.release();
         }
         Ok(())
     }
@@ -465,7 +463,27 @@ impl Engine {
 
     /// Reads, decrypts and dispatches one record.
     pub fn read_record(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<Got> {
+        self.read_record_into(t, location, None).map(|(got, _)| got)
+    }
+
+    /// [`Engine::read_record`], with the application's read buffer: an
+    /// application_data record that fits in `dest` is decrypted straight
+    /// into it, which saves copying it out of the record buffer, and the
+    /// count of bytes placed there comes back with [`Got::AppData`]. Only
+    /// when no unread application bytes are buffered (they would come
+    /// first); otherwise, and for every other record, this is
+    /// `read_record`. `dest` never keeps bytes that failed authentication
+    /// or a check, nor bytes that are discarded.
+    pub fn read_record_into(
+        &mut self,
+        t: &mut dyn Transport,
+        location: &'static str,
+        mut dest: Option<&mut [u8]>,
+    ) -> Step<(Got, usize)> {
         self.spill_held();
+        if self.app_pos < self.app_in.len() {
+            dest = None;
+        }
         loop {
             let max = self.max_ciphertext;
             let deframer = self.deframer.get_or_insert_with(|| {
@@ -483,31 +501,55 @@ impl Engine {
             // Application data left where it was decrypted: its address
             // and length, turned into a buffer range once the borrow ends.
             let mut held = None;
+            // Application data decrypted into `dest`.
+            let mut placed = 0;
             let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
                 Err(e) => Err(e),
                 Ok(None) => Ok(None),
-                Ok(Some(rec)) => match open(&mut *self.decrypter, &mut self.plain_alerts, rec) {
-                    Err(e) => Err(e),
-                    Ok(plain) => {
-                        let r = classify(
-                            plain.content_type,
-                            plain.payload,
-                            handshaking,
-                            &mut self.joiner,
-                        );
-                        // After we sent close_notify, data the peer still
-                        // sends is discarded (as OpenSSL does while waiting
-                        // for its close_notify).
-                        if matches!(r, Ok(Incoming::AppData)) && !discard_app {
-                            if self.app_pos < self.app_in.len() {
-                                self.app_in.extend_from_slice(plain.payload);
-                            } else if !plain.payload.is_empty() {
-                                held = Some((plain.payload.as_ptr() as usize, plain.payload.len()));
+                Ok(Some(rec)) => {
+                    let opened = open(
+                        &mut *self.decrypter,
+                        &mut self.plain_alerts,
+                        rec,
+                        dest.as_deref_mut(),
+                    );
+                    match opened {
+                        Err(e) => Err(e),
+                        Ok(Decrypted::AppData(n)) => {
+                            let r = check_app_data(handshaking, &self.joiner);
+                            // After we sent close_notify, data the peer
+                            // still sends is discarded (as in `classify`).
+                            if r.is_ok() && !discard_app {
+                                placed = n;
+                            } else if let Some(d) = dest.as_deref_mut() {
+                                d[..n].fill(0);
                             }
+                            r.map(|()| Some(Incoming::AppData))
                         }
-                        r.map(Some)
+                        Ok(Decrypted::Record(plain)) => {
+                            let r = classify(
+                                plain.content_type,
+                                plain.payload,
+                                handshaking,
+                                &mut self.joiner,
+                            );
+                            // After we sent close_notify, data the peer
+                            // still sends is discarded (as OpenSSL does
+                            // while waiting for its close_notify).
+                            if matches!(r, Ok(Incoming::AppData)) && !discard_app {
+                                if self.app_pos < self.app_in.len() {
+                                    self.app_in.extend_from_slice(plain.payload);
+                                } else if !plain.payload.is_empty() {
+                                    held = Some((
+                                        plain.payload.as_ptr() as usize,
+                                        plain.payload.len(),
+                                    ));
+                                }
+                            }
+                            r.map(Some)
+                        }
                     }
-                },
+                }
             };
             if let Some((addr, len)) = held {
                 let range = self.deframer.as_ref().and_then(|d| d.locate(addr, len));
@@ -519,7 +561,7 @@ impl Engine {
             }
             match classified {
                 Err(e) => return Err(self.fail(t, e, location)),
-                Ok(Some(inc)) => return self.dispatch(t, inc, location),
+                Ok(Some(inc)) => return self.dispatch(t, inc, location).map(|got| (got, placed)),
                 Ok(None) => self.fill(t, location)?,
             }
         }
@@ -770,10 +812,7 @@ impl Engine {
             self.app_in = Vec::new();
             self.app_pos = 0;
         }
-        if self.out_pos == self.out.len() {
-            self.out = Vec::new();
-            self.out_pos = 0;
-        }
+        self.out.release();
     }
 
     /// Frees what only the handshake needed, once it completed: the
@@ -788,10 +827,7 @@ impl Engine {
         if self.app_held.is_empty() && self.deframer.as_ref().is_some_and(|d| d.buffered() == 0) {
             self.deframer = None;
         }
-        if self.out_pos == self.out.len() {
-            self.out = Vec::new();
-            self.out_pos = 0;
-        }
+        self.out.release();
         self.actions = Vec::new();
     }
 
@@ -807,22 +843,42 @@ impl Engine {
 }
 
 /// Removes a record's protection; see `Engine::plain_alerts` for the
-/// one window in which an alert may come unprotected.
+/// one window in which an alert may come unprotected. With `dest`,
+/// application data may be decrypted straight into it.
 fn open<'a>(
     decrypter: &mut dyn MessageDecrypter,
     plain_alerts: &mut bool,
     rec: OpaqueRecord<'a>,
-) -> Result<PlainRecord<'a>, Error> {
+    dest: Option<&mut [u8]>,
+) -> Result<Decrypted<'a>, Error> {
     if *plain_alerts {
         if rec.header.content_type == ContentType::Alert {
-            return Ok(PlainRecord {
+            return Ok(Decrypted::Record(PlainRecord {
                 content_type: ContentType::Alert,
                 payload: rec.payload,
-            });
+            }));
         }
         *plain_alerts = rec.header.content_type != ContentType::ApplicationData;
     }
-    decrypter.decrypt(rec)
+    match dest {
+        Some(dest) => decrypter.decrypt_into(rec, dest),
+        None => decrypter.decrypt(rec).map(Decrypted::Record),
+    }
+}
+
+/// Whether application data may arrive now: not during a handshake, and
+/// not inside a fragmented handshake message (RFC 8446 section 5.1).
+fn check_app_data(handshaking: bool, joiner: &HandshakeJoiner) -> Result<(), Error> {
+    if handshaking {
+        return Err(unexpected(ContentType::ApplicationData));
+    }
+    if !joiner.is_empty() {
+        return Err(PeerMisbehaved::UnexpectedMessage(
+            "application data inside a fragmented handshake message",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 fn unexpected(got: ContentType) -> Error {
@@ -847,17 +903,7 @@ fn classify(
             Ok(Incoming::Handshake)
         }
         ContentType::ApplicationData => {
-            if handshaking {
-                return Err(unexpected(ContentType::ApplicationData));
-            }
-            if !joiner.is_empty() {
-                // RFC 8446 5.1: handshake messages must not be interleaved
-                // with other record types.
-                return Err(PeerMisbehaved::UnexpectedMessage(
-                    "application data inside a fragmented handshake message",
-                )
-                .into());
-            }
+            check_app_data(handshaking, joiner)?;
             Ok(Incoming::AppData)
         }
         ContentType::Alert => {

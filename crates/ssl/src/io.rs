@@ -52,15 +52,25 @@ impl Engine {
                     false
                 }
             };
-            let got = match self.read_record(t, "read") {
+            // Nothing is buffered, so the next application data may be
+            // decrypted straight into `buf` (a peek must leave it readable
+            // again, so it takes the buffered path).
+            let dest = (!peek).then_some(&mut *buf);
+            let got = match self.read_record_into(t, "read", dest) {
                 Err(Stop::Want(ErrorCode::WantRead)) if write_blocked => {
                     return Err(Stop::Want(ErrorCode::WantWrite));
                 }
                 other => other?,
             };
             match got {
-                Got::AppData | Got::CloseNotify => {}
-                Got::Handshake | Got::Ccs | Got::IgnoredAlert => {
+                (Got::AppData, n) if n > 0 => {
+                    if self.pending() == 0 {
+                        self.release_idle_buffers();
+                    }
+                    return Ok(n);
+                }
+                (Got::AppData | Got::CloseNotify, _) => {}
+                (Got::Handshake | Got::Ccs | Got::IgnoredAlert, _) => {
                     // S12: without AUTO_RETRY, a read that consumed only
                     // non-application records returns WANT_READ once no
                     // more input is buffered (as OpenSSL's ssl3_read_bytes).

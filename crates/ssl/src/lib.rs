@@ -38,6 +38,7 @@ mod io;
 mod keylog;
 mod modes;
 mod names;
+mod outbuf;
 mod session;
 mod ssl;
 mod stream;

@@ -63,13 +63,10 @@ fn open_all(dec: &mut dyn MessageDecrypter, wire: &[u8], dest_len: Option<usize>
             Ok(Decrypted::Record(p)) => (Outcome::Record(p.content_type, p.payload.to_vec()), 0),
             Err(e) => (failed(&e), 0),
         };
-        // Beyond what was handed over, only the fill or wiped bytes (the
-        // inner type byte and padding of TLS 1.3 application data are
-        // authenticated, and allowed past the returned length).
-        let data_done = matches!(outcome, Outcome::Dest(_));
+        // Beyond what was handed over, only the fill or wiped bytes.
         for (i, b) in dest[keep..].iter().enumerate() {
             assert!(
-                *b == FILL || *b == 0 || (data_done && *b == 23),
+                *b == FILL || *b == 0,
                 "byte {} of the destination holds {b:#x} after {outcome:?}",
                 keep + i
             );
