@@ -8,8 +8,18 @@
 //!
 //! RSA keys are accepted from 2048 to 8192 bits, aws-lc's range; a smaller
 //! key fails as a bad signature.
+//!
+//! Parsing a key into aws-lc's form is a real part of a verification (for
+//! RSA, the Montgomery constants of the modulus are computed on the first
+//! use of a parsed key and kept with it), and a client sees the same few
+//! keys again and again: its trust anchors and the servers it talks to.
+//! So the last [`KEY_CACHE_SIZE`] parsed keys are kept, found by their
+//! algorithm and exact key bytes. Only parsing is remembered: every
+//! signature is verified, and a failure is never cached.
 
-use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use aws_lc_rs::signature::{self, ParsedPublicKey, VerificationAlgorithm};
 use ferrotls_core::crypto::{HashAlgorithm, SignatureKind, SignatureVerifier, VerifyAlgorithm};
 use ferrotls_core::{CertificateError, Error, NamedGroup, PeerMisbehaved};
 
@@ -83,8 +93,189 @@ impl SignatureVerifier for AwsLcVerifier {
         let spki = der::subject_public_key_info(spki)
             .map_err(|_| Error::InvalidCertificate(CertificateError::BadEncoding))?;
         let algorithm = select(alg, spki.algorithm)?;
-        UnparsedPublicKey::new(algorithm, spki.key)
-            .verify(message, signature)
+        let id = AlgorithmId(alg.kind, spki.algorithm, alg.hash);
+        parsed_key(id, algorithm, spki.key)?
+            .verify_sig(message, signature)
             .map_err(|_| bad_signature())
+    }
+}
+
+/// How many parsed public keys [`KEY_CACHE`] keeps: enough for a client's
+/// anchors and the leaves of the servers it is busy with, small enough
+/// that a linear scan is cheaper than hashing the key bytes.
+pub const KEY_CACHE_SIZE: usize = 16;
+
+/// What [`select`] chose an aws-lc algorithm from, which determines it: a
+/// key is parsed for one algorithm (padding and hash included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AlgorithmId(SignatureKind, KeyAlgorithm, Option<HashAlgorithm>);
+
+/// A parsed key and what it was parsed from.
+struct CachedKey {
+    algorithm: AlgorithmId,
+    bytes: Box<[u8]>,
+    key: Arc<ParsedPublicKey>,
+}
+
+/// Recently parsed keys, most recently used first. Public data only.
+static KEY_CACHE: Mutex<Vec<CachedKey>> = Mutex::new(Vec::new());
+
+/// The parsed form of `key` for `algorithm`, from the cache or parsed now.
+/// A key aws-lc refuses is a bad signature, as it was when parsed per call.
+fn parsed_key(
+    id: AlgorithmId,
+    algorithm: &'static dyn VerificationAlgorithm,
+    key: &[u8],
+) -> Result<Arc<ParsedPublicKey>, Error> {
+    {
+        let mut cache = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = cache
+            .iter()
+            .position(|c| c.algorithm == id && *c.bytes == *key)
+        {
+            // Move to the front so that the keys in use stay.
+            cache[..=i].rotate_right(1);
+            return Ok(cache[0].key.clone());
+        }
+    }
+    // Parsed outside the lock: other threads' verifications do not wait
+    // for this one's key setup.
+    let parsed = Arc::new(ParsedPublicKey::new(algorithm, key).map_err(|_| bad_signature())?);
+    let mut cache = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if !cache.iter().any(|c| c.algorithm == id && *c.bytes == *key) {
+        if cache.len() == KEY_CACHE_SIZE {
+            cache.pop();
+        }
+        cache.insert(
+            0,
+            CachedKey {
+                algorithm: id,
+                bytes: key.into(),
+                key: parsed.clone(),
+            },
+        );
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
+
+    const P256_SHA256: AlgorithmId = AlgorithmId(
+        SignatureKind::Ecdsa,
+        KeyAlgorithm::EcP256,
+        Some(HashAlgorithm::Sha256),
+    );
+
+    fn p256_key() -> EcdsaKeyPair {
+        let rng = SystemRandom::new();
+        let pkcs8 =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).expect("keygen");
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref()).expect("key")
+    }
+
+    fn lookup(id: AlgorithmId, key: &[u8]) -> Result<Arc<ParsedPublicKey>, Error> {
+        let alg = select(
+            VerifyAlgorithm {
+                kind: id.0,
+                hash: id.2,
+                curve: None,
+            },
+            id.1,
+        )?;
+        parsed_key(id, alg, key)
+    }
+
+    fn cached(key: &[u8]) -> bool {
+        KEY_CACHE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|c| c.algorithm == P256_SHA256 && *c.bytes == *key)
+    }
+
+    /// A cached key still checks every signature: a good one passes each
+    /// time, a bad one fails each time, with the same key object.
+    #[test]
+    fn cached_key_verifies_every_signature() {
+        let kp = p256_key();
+        let public = kp.public_key().as_ref();
+        let good = kp.sign(&SystemRandom::new(), b"message").expect("sign");
+        for _ in 0..3 {
+            let key = lookup(P256_SHA256, public).expect("parse");
+            assert!(key.verify_sig(b"message", good.as_ref()).is_ok());
+            assert!(key.verify_sig(b"massage", good.as_ref()).is_err());
+        }
+        let a = lookup(P256_SHA256, public).expect("parse");
+        let b = lookup(P256_SHA256, public).expect("parse");
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "the second lookup reuses the parsed key"
+        );
+    }
+
+    /// Keys that do not parse are refused every time and never stored;
+    /// the cache stays bounded however many keys pass through it.
+    #[test]
+    fn refused_keys_are_not_cached_and_size_is_bounded() {
+        let garbage = [4u8; 65];
+        assert!(lookup(P256_SHA256, &garbage).is_err());
+        assert!(lookup(P256_SHA256, &garbage).is_err());
+        assert!(!cached(&garbage));
+        let keys: Vec<Vec<u8>> = (0..KEY_CACHE_SIZE + 4)
+            .map(|_| p256_key().public_key().as_ref().to_vec())
+            .collect();
+        for k in &keys {
+            lookup(P256_SHA256, k).expect("parse");
+        }
+        let len = KEY_CACHE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        assert!(len <= KEY_CACHE_SIZE);
+        assert!(cached(&keys[keys.len() - 1]), "the newest key is kept");
+    }
+
+    /// The same bytes under another hash are another entry: a key parsed
+    /// for one algorithm is not used with another.
+    #[test]
+    fn entries_are_per_algorithm() {
+        let kp = p256_key();
+        let public = kp.public_key().as_ref();
+        let sha384 = AlgorithmId(P256_SHA256.0, P256_SHA256.1, Some(HashAlgorithm::Sha384));
+        let a = lookup(P256_SHA256, public).expect("parse");
+        let b = lookup(sha384, public).expect("parse");
+        assert!(!Arc::ptr_eq(&a, &b));
+        let sig = kp.sign(&SystemRandom::new(), b"m").expect("sign");
+        assert!(a.verify_sig(b"m", sig.as_ref()).is_ok());
+        assert!(
+            b.verify_sig(b"m", sig.as_ref()).is_err(),
+            "SHA-384 over a SHA-256 signature"
+        );
+    }
+
+    /// Through the provider's entry point: one key, a good and a bad
+    /// signature, repeatedly (the second round is served from the cache).
+    #[test]
+    fn verifier_checks_each_call() {
+        let kp = p256_key();
+        let mut spki = vec![
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+        ];
+        spki.extend_from_slice(kp.public_key().as_ref());
+        let sig = kp.sign(&SystemRandom::new(), b"tbs").expect("sign");
+        let alg = VerifyAlgorithm {
+            kind: SignatureKind::Ecdsa,
+            hash: Some(HashAlgorithm::Sha256),
+            curve: None,
+        };
+        for _ in 0..2 {
+            assert!(VERIFIER.verify(alg, &spki, b"tbs", sig.as_ref()).is_ok());
+            assert!(VERIFIER.verify(alg, &spki, b"tbS", sig.as_ref()).is_err());
+        }
     }
 }
