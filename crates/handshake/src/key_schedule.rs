@@ -19,8 +19,62 @@
 //!     0 -> HKDF-Extract = Master Secret --> c/s ap traffic, exp master, res master
 //! ```
 
+use std::sync::{Mutex, PoisonError};
+
 use ferrotls_core::Error;
 use ferrotls_core::crypto::{Digest, Secret, Tls13CipherSuite};
+
+/// What the schedule computes the same way in every handshake without a
+/// PSK, per suite: `Hash("")`, the early secret `HKDF-Extract(0, 0)` and
+/// its "derived" salt. All three are public constants (no secret input),
+/// so they are computed once per suite rather than with two HMAC key
+/// setups and a hash in every handshake on each side.
+#[derive(Clone)]
+struct SuiteConstants {
+    /// The suite's address: suites are `'static`, so it names one suite
+    /// (with its hash and HKDF) for the life of the process.
+    suite: usize,
+    empty_hash: Digest,
+    early_secret: Secret,
+    early_derived: Secret,
+}
+
+/// At most this many suites' constants are kept; a provider has a handful.
+const SUITE_CONSTANTS_MAX: usize = 16;
+
+static SUITE_CONSTANTS: Mutex<Vec<SuiteConstants>> = Mutex::new(Vec::new());
+
+fn suite_id(suite: &'static Tls13CipherSuite) -> usize {
+    core::ptr::from_ref(suite) as usize
+}
+
+fn suite_constants(suite: &'static Tls13CipherSuite) -> Result<SuiteConstants, Error> {
+    let id = suite_id(suite);
+    {
+        let cache = SUITE_CONSTANTS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = cache.iter().find(|c| c.suite == id) {
+            return Ok(c.clone());
+        }
+    }
+    let empty_hash = suite.hash.hash(&[]);
+    let early_secret = suite.hkdf.extract(&[], zeros(suite).as_bytes());
+    let early_derived = derive_secret(suite, &early_secret, b"derived", empty_hash.as_ref())?;
+    let c = SuiteConstants {
+        suite: id,
+        empty_hash,
+        early_secret,
+        early_derived,
+    };
+    let mut cache = SUITE_CONSTANTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if cache.len() < SUITE_CONSTANTS_MAX && !cache.iter().any(|k| k.suite == id) {
+        cache.push(c.clone());
+    }
+    Ok(c)
+}
 
 /// `Derive-Secret(Secret, Label, Messages)` where the caller already has
 /// `Transcript-Hash(Messages)`.
@@ -47,9 +101,14 @@ fn derive_secret_empty(
 }
 
 /// The "derived" step between two stages, followed by HKDF-Extract of the
-/// next input keying material.
-fn next_stage(suite: &Tls13CipherSuite, current: &Secret, ikm: &[u8]) -> Result<Secret, Error> {
-    let salt = derive_secret_empty(suite, current, b"derived")?;
+/// next input keying material; `empty_hash` is `Hash("")`.
+fn next_stage(
+    suite: &Tls13CipherSuite,
+    current: &Secret,
+    empty_hash: &Digest,
+    ikm: &[u8],
+) -> Result<Secret, Error> {
+    let salt = derive_secret(suite, current, b"derived", empty_hash.as_ref())?;
     Ok(suite.hkdf.extract(salt.as_bytes(), ikm))
 }
 
@@ -63,16 +122,34 @@ fn zeros(suite: &Tls13CipherSuite) -> Secret {
 pub struct KeyScheduleEarly {
     suite: &'static Tls13CipherSuite,
     secret: Secret,
+    /// `Hash("")`, for the "derived" steps.
+    empty_hash: Digest,
+    /// The "derived" salt when it is the no-PSK constant.
+    derived: Option<Secret>,
 }
 
 impl KeyScheduleEarly {
     /// `HKDF-Extract(0, PSK)`, with a zero PSK of hash length when no PSK is used.
     pub fn new(suite: &'static Tls13CipherSuite, psk: Option<&[u8]>) -> Self {
+        let constants = match psk {
+            None => suite_constants(suite).ok(),
+            Some(_) => None,
+        };
+        if let Some(c) = constants {
+            return Self {
+                suite,
+                secret: c.early_secret,
+                empty_hash: c.empty_hash,
+                derived: Some(c.early_derived),
+            };
+        }
         let zero = zeros(suite);
         let ikm = psk.unwrap_or(zero.as_bytes());
         Self {
             suite,
             secret: suite.hkdf.extract(&[], ikm),
+            empty_hash: suite.hash.hash(&[]),
+            derived: None,
         }
     }
 
@@ -89,7 +166,7 @@ impl KeyScheduleEarly {
         } else {
             b"ext binder"
         };
-        derive_secret_empty(self.suite, &self.secret, label)
+        derive_secret(self.suite, &self.secret, label, self.empty_hash.as_ref())
     }
 
     /// `client_early_traffic_secret` over the ClientHello hash.
@@ -104,9 +181,14 @@ impl KeyScheduleEarly {
 
     /// Mixes in the (EC)DHE shared secret: the handshake secret.
     pub fn into_handshake(self, shared_secret: &[u8]) -> Result<KeyScheduleHandshake, Error> {
+        let secret = match &self.derived {
+            Some(salt) => self.suite.hkdf.extract(salt.as_bytes(), shared_secret),
+            None => next_stage(self.suite, &self.secret, &self.empty_hash, shared_secret)?,
+        };
         Ok(KeyScheduleHandshake {
             suite: self.suite,
-            secret: next_stage(self.suite, &self.secret, shared_secret)?,
+            secret,
+            empty_hash: self.empty_hash,
         })
     }
 }
@@ -115,6 +197,7 @@ impl KeyScheduleEarly {
 pub struct KeyScheduleHandshake {
     suite: &'static Tls13CipherSuite,
     secret: Secret,
+    empty_hash: Digest,
 }
 
 impl KeyScheduleHandshake {
@@ -138,7 +221,7 @@ impl KeyScheduleHandshake {
         let zero = zeros(self.suite);
         Ok(KeyScheduleMaster {
             suite: self.suite,
-            secret: next_stage(self.suite, &self.secret, zero.as_bytes())?,
+            secret: next_stage(self.suite, &self.secret, &self.empty_hash, zero.as_bytes())?,
         })
     }
 }

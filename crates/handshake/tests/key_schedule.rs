@@ -195,3 +195,30 @@ fn hello_retry_request_transcript_uses_message_hash() {
         SUITE.hash.hash(&s)
     });
 }
+
+/// The no-PSK early secret and its "derived" salt are computed once per
+/// suite and reused: later handshakes get the same RFC 8448 handshake
+/// secret as the first, and another suite's constants are its own.
+#[test]
+fn rfc8448_no_psk_constants_reused() {
+    for _ in 0..3 {
+        let early = KeyScheduleEarly::new(&SUITE, None);
+        assert_eq!(
+            early.secret().as_bytes(),
+            h("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a")
+        );
+        let hs = early.into_handshake(&h(ECDHE)).unwrap();
+        assert_eq!(
+            hs.secret().as_bytes(),
+            h("1dc826e93606aa6fdc0aadc12f741b01046aa6b99f691ed221a9f0ca043fbeac")
+        );
+    }
+    let sha384 = &ferrotls_crypto::TLS13_AES_256_GCM_SHA384;
+    let cached = KeyScheduleEarly::new(sha384, None);
+    let computed = KeyScheduleEarly::new(sha384, Some(&[0u8; 48]));
+    assert_eq!(cached.secret().as_bytes().len(), 48);
+    assert_eq!(cached.secret(), computed.secret());
+    let a = cached.into_handshake(&h(ECDHE)).unwrap();
+    let b = computed.into_handshake(&h(ECDHE)).unwrap();
+    assert_eq!(a.secret(), b.secret());
+}
