@@ -10,7 +10,7 @@ mod suites;
 use core::fmt::Debug;
 use std::sync::Arc;
 
-pub use secret::{Digest, MAX_HASH_LEN, Secret, SharedSecret, ct_eq};
+pub use secret::{Digest, HkdfExpander, MAX_HASH_LEN, Secret, SharedSecret, ct_eq};
 pub use suites::{SupportedCipherSuite, Tls12AeadKind, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::der::PrivateKeyDer;
@@ -118,6 +118,16 @@ pub trait Hkdf: Send + Sync {
         let mut out = Secret::zeroed(self.hash_len());
         self.expand_label(secret, label, context, out.as_mut_bytes())?;
         Ok(out)
+    }
+
+    /// `prk` made ready for several expansions. The default keeps a copy
+    /// and calls [`expand`](Self::expand) each time; a provider overrides
+    /// it to set the HMAC key up once.
+    fn expander<'a>(&'a self, prk: &[u8]) -> Result<Box<dyn HkdfExpander + 'a>, Error> {
+        Ok(Box::new(secret::UnpreparedPrk {
+            hkdf: self,
+            prk: Secret::from_slice(prk)?,
+        }))
     }
 }
 
