@@ -33,7 +33,7 @@ mod summary;
 mod verifier;
 
 pub use cert::KeyPurpose;
-pub use chain::{DEFAULT_MAX_DEPTH, VerifyOptions, verify_chain, verify_signed_by};
+pub use chain::{DEFAULT_MAX_DEPTH, VerifyOptions, check_chain, verify_chain, verify_signed_by};
 pub use load::{
     load_certs_file, load_certs_from_pem, load_private_key_der, load_private_key_file,
     load_private_key_from_pem,

@@ -191,3 +191,45 @@ fn p05_rsa_pss_certificates() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// After a chain check, the handshake signature is checked with the key of
+/// the certificate it is given, never with the key of the leaf checked
+/// just before (the leaf's parse is reused only for identical bytes), and
+/// `check_chain` gives the verdicts `verify_chain` gives.
+#[test]
+fn p05_signature_after_chain_uses_the_given_certificate() {
+    let r = root("Root", &P256);
+    let (a, ka) = leaf(&["a.example"], &P256, &r);
+    let (b, kb) = leaf(&["b.example"], &P256, &r);
+    let roots = store(&[&r]);
+    let opts = ferrotls_pki::VerifyOptions::new(ferrotls_pki::KeyPurpose::ServerAuth);
+    let name = ferrotls_core::ServerName::try_from("a.example").unwrap();
+    let v = server_verifier(&[&r]);
+    let msg = b"transcript";
+    let sig_a = ka.sign(msg).unwrap();
+    let sig_b = kb.sign(msg).unwrap();
+    let scheme = SignatureScheme::ECDSA_SECP256R1_SHA256;
+    for _ in 0..2 {
+        ferrotls_pki::check_chain(&roots, provider(), &a, &[], Some(&name), now(), &opts).unwrap();
+        v.verify_tls13_signature(msg, &a, scheme, &sig_a).unwrap();
+        assert!(v.verify_tls13_signature(msg, &a, scheme, &sig_b).is_err());
+        // Another certificate right after a's chain check: its own key.
+        v.verify_tls13_signature(msg, &b, scheme, &sig_b).unwrap();
+        assert!(v.verify_tls13_signature(msg, &b, scheme, &sig_a).is_err());
+    }
+    // A certificate differing from the last leaf in one byte is parsed
+    // afresh (and here fails to parse).
+    let mut altered = a.as_bytes().to_vec();
+    altered[1] ^= 1;
+    assert!(
+        v.verify_tls13_signature(msg, &CertificateDer::from_vec(altered), scheme, &sig_a)
+            .is_err()
+    );
+    assert_eq!(
+        ferrotls_pki::check_chain(&roots, provider(), &b, &[], Some(&name), now(), &opts),
+        Err(ferrotls_core::CertificateError::NotValidForName)
+    );
+    assert!(
+        ferrotls_pki::verify_chain(&roots, provider(), &b, &[], Some(&name), now(), &opts).is_err()
+    );
+}

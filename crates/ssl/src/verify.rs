@@ -100,12 +100,13 @@ fn judge(
         Ok(()) => X509_V_OK,
         Err(c) => c.verify_result_code(),
     };
-    let mut chain = Vec::with_capacity(1 + intermediates.len());
-    chain.push(end_entity.clone());
-    chain.extend(intermediates.iter().cloned());
     let final_code = match &settings.callback {
         None => code,
         Some(cb) => {
+            // The chain as the callback sees it; copied only for it.
+            let mut chain = Vec::with_capacity(1 + intermediates.len());
+            chain.push(end_entity.clone());
+            chain.extend(intermediates.iter().cloned());
             let ctx = X509StoreContext {
                 error: code,
                 error_depth: 0,
@@ -152,7 +153,7 @@ fn build_chain(
     if let Some(depth) = settings.depth {
         opts.max_depth = depth;
     }
-    ferrotls_pki::verify_chain(
+    ferrotls_pki::check_chain(
         &pki.roots,
         pki.provider,
         end_entity,
@@ -161,7 +162,6 @@ fn build_chain(
         now,
         &opts,
     )
-    .map(|_| ())
 }
 
 /// What chain building needs from the context.
