@@ -45,12 +45,7 @@ pub(crate) struct SniAdapter {
 }
 
 fn certified(ctx: &SslContext) -> Option<Arc<CertifiedKey>> {
-    let inner = &ctx.inner;
-    let key = inner.key.clone()?;
-    if inner.chain.is_empty() {
-        return None;
-    }
-    Some(Arc::new(CertifiedKey::new(inner.chain.clone(), key)))
+    ctx.inner.frozen.certified.clone()
 }
 
 impl SniAdapter {

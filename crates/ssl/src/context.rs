@@ -12,10 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ferrotls_core::crypto::{CryptoProvider, SigningKey};
+use ferrotls_core::verify::{ClientCertVerifier, ServerCertVerifier};
 use ferrotls_core::{
     ApiMisuse, CertificateDer, CipherSuite, Error, NamedGroup, ProtocolVersion, SignatureScheme,
     UnixTime,
 };
+use ferrotls_handshake::CertifiedKey;
 use ferrotls_pki::RootCertStore;
 
 use crate::modes::{Mode, SslVersion, VerifyMode};
@@ -85,6 +87,22 @@ pub(crate) struct ContextInner {
     pub sessions: crate::session::SessionSettings,
     /// Servername, ALPN, client certificate and key log hooks (callbacks.rs).
     pub hooks: crate::callbacks::ContextHooks,
+    /// What `build` derives once from the frozen settings, so that a
+    /// connection takes `Arc`s instead of copying the certificate chain
+    /// and building verifiers.
+    pub frozen: Frozen,
+}
+
+/// The parts of every connection's handshake configuration that depend on
+/// the context alone.
+#[derive(Default)]
+pub(crate) struct Frozen {
+    /// `chain` and `key` together, when both are set.
+    pub certified: Option<Arc<CertifiedKey>>,
+    /// The pki verifier of server chains and signatures over `roots`.
+    pub server_verifier: Option<Arc<dyn ServerCertVerifier>>,
+    /// The pki verifier of client chains and signatures over `roots`.
+    pub client_verifier: Option<Arc<dyn ClientCertVerifier>>,
 }
 
 /// A frozen, shareable context (`SSL_CTX`). Cloning is an `Arc` clone.
@@ -183,6 +201,7 @@ impl SslContextBuilder {
                 time: Arc::new(system_time),
                 sessions: Default::default(),
                 hooks: Default::default(),
+                frozen: Frozen::default(),
             },
             roots: RootCertStore::new(),
         }
@@ -485,6 +504,21 @@ impl SslContextBuilder {
         self.inner
             .sessions
             .finish(self.inner.method, self.inner.provider, (self.inner.time)())?;
+        let inner = &self.inner;
+        let roots = &inner.roots;
+        self.inner.frozen = Frozen {
+            certified: inner
+                .key
+                .clone()
+                .filter(|_| !inner.chain.is_empty())
+                .map(|key| Arc::new(CertifiedKey::new(inner.chain.clone(), key))),
+            server_verifier: Some(
+                ferrotls_pki::WebPkiServerVerifier::builder(roots.clone(), inner.provider).build(),
+            ),
+            client_verifier: Some(
+                ferrotls_pki::WebPkiClientVerifier::builder(roots.clone(), inner.provider).build(),
+            ),
+        };
         Ok(SslContext {
             inner: Arc::new(self.inner),
         })

@@ -5,9 +5,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use ferrotls_core::verify::{ClientCertVerifier, ServerCertVerifier};
 use ferrotls_core::{ApiMisuse, CipherSuite, Error, ServerName};
-use ferrotls_handshake::{CertifiedKey, ClientConfig, Handshake, Role, ServerConfig};
+use ferrotls_handshake::{ClientConfig, Handshake, Role, ServerConfig};
 
 use crate::engine::{Engine, Got, Step};
 use crate::modes::{SslOptions, VerifyMode};
@@ -156,12 +155,16 @@ impl Engine {
             Some(h) => Some(parse_name(h)?),
             None => None,
         };
-        let signatures =
-            ferrotls_pki::WebPkiServerVerifier::builder(inner.roots.clone(), inner.provider)
-                .build();
+        let signatures = match &inner.frozen.server_verifier {
+            Some(v) => v.clone(),
+            None => {
+                ferrotls_pki::WebPkiServerVerifier::builder(inner.roots.clone(), inner.provider)
+                    .build()
+            }
+        };
         let verifier = PolicyServerVerifier {
             pki: self.pki_context(),
-            signatures: signatures as Arc<dyn ServerCertVerifier>,
+            signatures,
             settings: self.verify.clone(),
             result: self.verify_result.clone(),
             host: host.clone(),
@@ -173,12 +176,7 @@ impl Engine {
             Arc::new(crate::callbacks::ClientCertAdapter(cb))
                 as Arc<dyn ferrotls_handshake::ResolvesClientCert>
         });
-        if let (Some(key), false) = (&inner.key, inner.chain.is_empty()) {
-            config.client_auth_cert = Some(Arc::new(CertifiedKey::new(
-                inner.chain.clone(),
-                key.clone(),
-            )));
-        }
+        config.client_auth_cert = inner.frozen.certified.clone();
         // SNI comes from set_hostname only; a name to verify alone is not
         // sent (OpenSSL keeps the two apart as well).
         let name = match (&self.sni, host) {
@@ -206,13 +204,12 @@ impl Engine {
             )
             .into());
         }
-        let Some(key) = inner.key.clone() else {
+        let Some(cert) = inner.frozen.certified.clone() else {
             return Err(ApiMisuse::InvalidConfiguration(
                 "no certificate and private key set for the server".into(),
             )
             .into());
         };
-        let cert = Arc::new(CertifiedKey::new(inner.chain.clone(), key));
         let mut config = ServerConfig::new(inner.provider, cert);
         shared_settings!(self, config, Role::Server);
         config.tickets = inner.sessions.ticket_policy();
@@ -236,12 +233,16 @@ impl Engine {
             Arc::new(crate::callbacks::AlpnAdapter(cb)) as Arc<dyn ferrotls_handshake::SelectsAlpn>
         });
         if self.verify.mode.contains(VerifyMode::PEER) {
-            let base =
-                ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)
-                    .build();
+            let base = match &inner.frozen.client_verifier {
+                Some(v) => v.clone(),
+                None => {
+                    ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)
+                        .build()
+                }
+            };
             let verifier = PolicyClientVerifier {
                 pki: self.pki_context(),
-                inner: base as Arc<dyn ClientCertVerifier>,
+                inner: base,
                 settings: self.verify.clone(),
                 result: self.verify_result.clone(),
             };
