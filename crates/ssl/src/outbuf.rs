@@ -8,10 +8,6 @@
 //! put until it has, so a write that stopped on a would-block resumes
 //! with exactly the same bytes (SPEC S04, S10).
 
-/// Bytes added at least when the buffer grows: a handshake flight or a
-/// few small records fit without growing again.
-const MIN_GROW: usize = 1024;
-
 /// See the module docs.
 #[derive(Default)]
 pub(crate) struct OutBuf {
@@ -42,8 +38,9 @@ impl OutBuf {
             let need = self.end + n;
             if need > self.buf.len() {
                 // Doubling keeps a stream of records from growing it one
-                // record at a time.
-                let len = need.max(2 * self.buf.len()).max(MIN_GROW);
+                // record at a time; a connection that only ever sends a
+                // small record keeps a buffer of just that size.
+                let len = need.max(2 * self.buf.len());
                 self.buf.resize(len, 0);
             }
         }
