@@ -215,6 +215,26 @@ impl<H: super::Hkdf + ?Sized> HkdfExpander for UnpreparedPrk<'_, H> {
     }
 }
 
+/// A TLS 1.2 PRF secret made ready for several PRF calls: the HMAC key
+/// is set up once. Get one from `Tls12Prf::prepare`.
+pub trait Tls12PrfKey: Send + Sync {
+    /// Fills `out` with PRF(secret, label, seed).
+    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), crate::Error>;
+}
+
+/// The `Tls12Prf::prepare` of a provider without a prepared form: keeps a
+/// copy of the secret (wiped on drop) and runs the whole PRF each time.
+pub(crate) struct UnpreparedPrfKey<'a, P: ?Sized> {
+    pub(crate) prf: &'a P,
+    pub(crate) secret: Secret,
+}
+
+impl<P: super::Tls12Prf + ?Sized> Tls12PrfKey for UnpreparedPrfKey<'_, P> {
+    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), crate::Error> {
+        self.prf.prf(out, self.secret.as_bytes(), label, seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

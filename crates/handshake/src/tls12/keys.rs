@@ -2,7 +2,7 @@
 //! RFC 7627, RFC 5705): everything is the suite's PRF over the master
 //! secret, which exists only inside [`MasterSecret`] and is zeroized with it.
 
-use ferrotls_core::crypto::{Digest, Secret, Tls12CipherSuite};
+use ferrotls_core::crypto::{Digest, Secret, Tls12CipherSuite, Tls12PrfKey};
 use ferrotls_core::{Error, PeerMisbehaved};
 
 use zeroize::Zeroizing;
@@ -18,6 +18,10 @@ pub(crate) const VERIFY_DATA_LEN: usize = 12;
 pub(crate) struct MasterSecret {
     suite: &'static Tls12CipherSuite,
     secret: Secret,
+    /// The secret as the PRF's prepared key: the key block and the two
+    /// Finished values are three PRF calls over it, and the HMAC key is
+    /// set up once for all of them.
+    prf: Box<dyn Tls12PrfKey>,
 }
 
 /// How the master secret is bound to the handshake.
@@ -58,7 +62,12 @@ impl MasterSecret {
                 &join(client_random, server_random),
             )?,
         }
-        Ok(Self { suite, secret })
+        Self::new(suite, secret)
+    }
+
+    fn new(suite: &'static Tls12CipherSuite, secret: Secret) -> Result<Self, Error> {
+        let prf = suite.prf.prepare(secret.as_bytes())?;
+        Ok(Self { suite, secret, prf })
     }
 
     /// The master secret of a session being resumed (RFC 5246 7.3: an
@@ -70,7 +79,7 @@ impl MasterSecret {
                 "resumed master secret of a wrong length".into(),
             ));
         }
-        Ok(Self { suite, secret })
+        Self::new(suite, secret)
     }
 
     /// RFC 5246 8.1 / NSS key log: `CLIENT_RANDOM <client_random>
@@ -101,13 +110,12 @@ impl MasterSecret {
         let key_len = self.suite.aead.key_len();
         let iv_len = self.suite.aead_kind.fixed_iv_len();
         // Up to 88 bytes (ChaCha20: 2 x (32 + 12)), more than a `Secret`.
-        let mut block = Zeroizing::new(vec![0u8; 2 * (key_len + iv_len)]);
-        self.suite.prf.prf(
-            &mut block,
-            self.secret.as_bytes(),
-            b"key expansion",
-            &join(server_random, client_random),
-        )?;
+        let mut buf = Zeroizing::new([0u8; KEY_BLOCK_MAX]);
+        let block = buf
+            .get_mut(..2 * (key_len + iv_len))
+            .ok_or(Error::NotSupported("a TLS 1.2 key block over 128 bytes"))?;
+        self.prf
+            .prf(block, b"key expansion", &join(server_random, client_random))?;
         let (client_key, rest) = block.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
         let (client_iv, server_iv) = rest.split_at(iv_len);
@@ -132,12 +140,7 @@ impl MasterSecret {
             false => b"server finished",
         };
         let mut out = [0u8; VERIFY_DATA_LEN];
-        self.suite.prf.prf(
-            &mut out,
-            self.secret.as_bytes(),
-            label,
-            handshake_hash.as_ref(),
-        )?;
+        self.prf.prf(&mut out, label, handshake_hash.as_ref())?;
         Ok(out)
     }
 
@@ -165,7 +168,7 @@ impl MasterSecret {
         context: Option<&[u8]>,
         out: &mut [u8],
     ) -> Result<(), Error> {
-        let mut seed = join(client_random, server_random);
+        let mut seed = join(client_random, server_random).to_vec();
         if let Some(ctx) = context {
             let len = u16::try_from(ctx.len()).map_err(|_| {
                 ferrotls_core::ApiMisuse::BadArgument("exporter context over 65535 bytes")
@@ -173,15 +176,16 @@ impl MasterSecret {
             seed.extend_from_slice(&len.to_be_bytes());
             seed.extend_from_slice(ctx);
         }
-        self.suite
-            .prf
-            .prf(out, self.secret.as_bytes(), label, &seed)
+        self.prf.prf(out, label, &seed)
     }
 }
 
-fn join(a: &[u8; 32], b: &[u8; 32]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(64);
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
+/// Room for the largest key block: two AEAD keys and implicit IVs.
+const KEY_BLOCK_MAX: usize = 128;
+
+fn join(a: &[u8; 32], b: &[u8; 32]) -> [u8; 64] {
+    let mut v = [0u8; 64];
+    v[..32].copy_from_slice(a);
+    v[32..].copy_from_slice(b);
     v
 }
