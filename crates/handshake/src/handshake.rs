@@ -85,6 +85,27 @@ pub(crate) fn encode_message(typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>,
     Ok(out)
 }
 
+/// Appends a handshake message to `out`, the body written in place by
+/// `body` after a header whose length is filled in afterwards: no
+/// separate body buffer to grow and copy. On error `out` is left as it was.
+pub(crate) fn push_message(
+    out: &mut Vec<u8>,
+    typ: HandshakeType,
+    body: impl FnOnce(&mut Vec<u8>),
+) -> Result<(), Error> {
+    let start = out.len();
+    out.extend_from_slice(&[typ.get(), 0, 0, 0]);
+    body(out);
+    let len = out.len() - start - HEADER_LEN;
+    if len > 0x00ff_ffff {
+        out.truncate(start);
+        return Err(Error::General("handshake message over 2^24 bytes".into()));
+    }
+    let len = (len as u32).to_be_bytes();
+    out[start + 1..start + HEADER_LEN].copy_from_slice(&len[1..]);
+    Ok(())
+}
+
 enum State {
     Client(ClientState),
     Server(ServerState),
@@ -451,4 +472,32 @@ fn hoist_server(s: ServerState) -> State {
 
 fn internal() -> Error {
     Error::General("handshake state lost".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_message_appends_header_and_body_like_encode_message() {
+        let mut out = vec![9];
+        push_message(&mut out, HandshakeType::Finished, |o| {
+            o.extend_from_slice(&[1, 2, 3])
+        })
+        .unwrap();
+        let alone = encode_message(HandshakeType::Finished, &[1, 2, 3]).unwrap();
+        assert_eq!(out[0], 9);
+        assert_eq!(out[1..], alone[..]);
+        assert_eq!(alone, [20, 0, 0, 3, 1, 2, 3]);
+    }
+
+    #[test]
+    fn push_message_refuses_a_body_over_2_pow_24_and_leaves_out_unchanged() {
+        let mut out = vec![9];
+        let e = push_message(&mut out, HandshakeType::Certificate, |o| {
+            o.resize(o.len() + 0x0100_0000, 0)
+        });
+        assert!(e.is_err());
+        assert_eq!(out, [9]);
+    }
 }

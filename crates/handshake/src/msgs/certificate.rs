@@ -100,6 +100,21 @@ impl CertificatePayloadTls13 {
         self.entries.iter().map(|e| e.cert.clone()).collect()
     }
 
+    /// Appends the body of a Certificate message for `chain` with the
+    /// given context and no per-certificate extensions, straight from the
+    /// caller's certificates (what `new(..).encode(..)` gives, without
+    /// copying the chain first).
+    pub fn encode_chain(out: &mut Vec<u8>, context: &[u8], chain: &[CertificateDer]) {
+        encode_opaque(out, ListLength::U8, context);
+        encode_nested(out, ListLength::U24, |o| {
+            for cert in chain {
+                encode_opaque(o, ListLength::U24, cert.as_bytes());
+                // An empty extensions list.
+                o.extend_from_slice(&[0, 0]);
+            }
+        });
+    }
+
     /// Appends the body.
     pub fn encode(&self, out: &mut Vec<u8>) {
         encode_opaque(out, ListLength::U8, &self.context.0);

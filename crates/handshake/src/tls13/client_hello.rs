@@ -8,7 +8,7 @@ use ferrotls_core::{CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersi
 
 use super::psk::{self, OfferedPsk};
 use crate::config::ClientConfig;
-use crate::handshake::encode_message;
+use crate::handshake::push_message;
 use crate::msgs::{
     ClientExtension, ClientHelloPayload, KeyShareEntry, Payload, ProtocolName, Random, SessionId,
 };
@@ -283,7 +283,7 @@ fn share_entries(shares: &[Box<dyn ActiveKeyExchange>]) -> Vec<KeyShareEntry> {
 }
 
 fn encode_hello(hello: &ClientHelloPayload) -> Result<Vec<u8>, Error> {
-    let mut body = Vec::new();
-    hello.encode(&mut body);
-    encode_message(HandshakeType::ClientHello, &body)
+    let mut out = Vec::with_capacity(512);
+    push_message(&mut out, HandshakeType::ClientHello, |o| hello.encode(o))?;
+    Ok(out)
 }

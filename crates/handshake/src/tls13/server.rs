@@ -27,7 +27,7 @@ use super::traffic::Traffic;
 use super::{decode, send_fake_ccs};
 use crate::action::{Action, HandshakeSummary, RecordKeys, Role};
 use crate::config::ServerConfig;
-use crate::handshake::{Message, encode_message};
+use crate::handshake::{Message, encode_message, push_message};
 use crate::key_schedule;
 use crate::msgs::{
     CertReqExtension, CertificatePayloadTls13, CertificateRequestPayloadTls13, ClientHelloPayload,
@@ -217,9 +217,10 @@ impl ExpectClientHello {
         if let Some(r) = &resumed {
             sh.extensions.push(ServerExtension::PreSharedKey(r.index));
         }
-        let mut body = Vec::new();
-        sh.encode(&mut body);
-        let sh_encoded = encode_message(HandshakeType::ServerHello, &body)?;
+        let mut sh_encoded = Vec::with_capacity(128);
+        push_message(&mut sh_encoded, HandshakeType::ServerHello, |o| {
+            sh.encode(o)
+        })?;
 
         let (mut transcript, sent_ccs) = match self.retry {
             Some(r) => (r.transcript, r.sent_ccs),
@@ -259,17 +260,25 @@ impl ExpectClientHello {
             out.push(l.tls13_action());
         }
 
-        let mut flight = Vec::new();
-        let mut add = |transcript: &mut HandshakeHash, typ, body: &[u8]| -> Result<(), Error> {
-            let m = encode_message(typ, body)?;
-            transcript.add(&m);
-            flight.extend_from_slice(&m);
+        // Each message is written once, into the flight, and hashed from there.
+        let chain_len: usize = neg.cert.chain.iter().map(|c| c.as_bytes().len() + 5).sum();
+        let mut flight = Vec::with_capacity(512 + chain_len);
+        let mut add = |transcript: &mut HandshakeHash,
+                       typ,
+                       body: &mut dyn FnMut(&mut Vec<u8>)|
+         -> Result<(), Error> {
+            let start = flight.len();
+            push_message(&mut flight, typ, body)?;
+            transcript.add(&flight[start..]);
             Ok(())
         };
 
-        let mut body = Vec::new();
-        encrypted_extensions(&config, ch, &neg).encode(&mut body);
-        add(&mut transcript, HandshakeType::EncryptedExtensions, &body)?;
+        let ee = encrypted_extensions(&config, ch, &neg);
+        add(
+            &mut transcript,
+            HandshakeType::EncryptedExtensions,
+            &mut |o| ee.encode(o),
+        )?;
 
         // A resumed session keeps its authentication: no CertificateRequest,
         // Certificate or CertificateVerify (RFC 8446 section 2.2).
@@ -286,32 +295,36 @@ impl ExpectClientHello {
                     context: Default::default(),
                     extensions: exts,
                 };
-                let mut body = Vec::new();
-                req.encode(&mut body);
-                add(&mut transcript, HandshakeType::CertificateRequest, &body)?;
+                add(
+                    &mut transcript,
+                    HandshakeType::CertificateRequest,
+                    &mut |o| req.encode(o),
+                )?;
                 Some(schemes)
             }
             _ => None,
         };
 
         if resumed.is_none() {
-            let mut body = Vec::new();
-            CertificatePayloadTls13::new(Vec::new(), neg.cert.chain.clone()).encode(&mut body);
-            add(&mut transcript, HandshakeType::Certificate, &body)?;
+            add(&mut transcript, HandshakeType::Certificate, &mut |o| {
+                CertificatePayloadTls13::encode_chain(o, &[], &neg.cert.chain)
+            })?;
 
             let signed = common::verify_message(SERVER_VERIFY_CONTEXT, &transcript.current_hash());
             let signature = neg.cert.key.sign(neg.scheme, &signed)?;
-            let body = DigitallySignedStruct::new(neg.scheme, signature).get_encoding();
-            add(&mut transcript, HandshakeType::CertificateVerify, &body)?;
+            let cv = DigitallySignedStruct::new(neg.scheme, signature);
+            add(
+                &mut transcript,
+                HandshakeType::CertificateVerify,
+                &mut |o| cv.encode(o),
+            )?;
         }
 
         let verify_data =
             key_schedule::finished_verify_data(suite, &server_hs, &transcript.current_hash())?;
-        add(
-            &mut transcript,
-            HandshakeType::Finished,
-            verify_data.as_ref(),
-        )?;
+        add(&mut transcript, HandshakeType::Finished, &mut |o| {
+            o.extend_from_slice(verify_data.as_ref())
+        })?;
         out.push(Action::Send {
             content_type: ContentType::Handshake,
             payload: flight,

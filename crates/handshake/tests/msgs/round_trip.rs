@@ -217,6 +217,16 @@ fn tls13_accessors_of_other_messages() {
     assert_eq!(nst.max_early_data_size(), Some(77));
     let c = CertificatePayloadTls13::new(vec![], vec![cert(1), cert(2)]);
     assert_eq!(c.chain(), vec![cert(1), cert(2)]);
+    // The borrowed encoder writes the same body as the owned message.
+    for context in [&[][..], &[7, 8][..]] {
+        let owned = CertificatePayloadTls13::new(context.to_vec(), vec![cert(1), cert(2)]);
+        let mut a = Vec::new();
+        let mut b = vec![0xee];
+        owned.encode(&mut a);
+        CertificatePayloadTls13::encode_chain(&mut b, context, &[cert(1), cert(2)]);
+        assert_eq!(b[0], 0xee, "appends");
+        assert_eq!(a, b[1..]);
+    }
     for e in [
         CertReqExtension::SignatureAlgorithms(vec![SignatureScheme::ED25519]),
         CertReqExtension::CertificateAuthorities(vec![DistinguishedName(vec![1, 2, 3])]),
