@@ -27,8 +27,14 @@ pub struct CertificatePayload(pub Vec<CertificateDer>);
 impl CertificatePayload {
     /// Appends the body.
     pub fn encode(&self, out: &mut Vec<u8>) {
+        Self::encode_chain(out, &self.0);
+    }
+
+    /// Appends the body of a Certificate message for `chain`, straight from
+    /// the caller's certificates (no copy of the chain first).
+    pub fn encode_chain(out: &mut Vec<u8>, chain: &[CertificateDer]) {
         encode_nested(out, ListLength::U24, |o| {
-            for c in &self.0 {
+            for c in chain {
                 encode_opaque(o, ListLength::U24, c.as_bytes());
             }
         });

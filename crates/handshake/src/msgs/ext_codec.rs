@@ -90,8 +90,10 @@ pub(crate) fn extensions<'a, T>(
 ) -> impl FnMut(&'a [u8]) -> PResult<'a, Vec<T>> {
     move |i: &'a [u8]| {
         let (rest, mut body) = opaque(ListLength::U16, min, max, what)(i)?;
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
+        let mut seen = SeenTypes::default();
+        // Every extension takes at least four bytes; the guess is capped so
+        // a long list from the peer does not size the allocation.
+        let mut out = Vec::with_capacity((body.len() / 4).min(EXTENSIONS_GUESS));
         while !body.is_empty() {
             let (r, (typ, data)) = one_extension(body)?;
             body = r;
@@ -104,6 +106,51 @@ pub(crate) fn extensions<'a, T>(
             }
         }
         Ok((rest, out))
+    }
+}
+
+/// Room reserved up front for a decoded extension list.
+const EXTENSIONS_GUESS: usize = 24;
+
+/// The extension types of one list seen so far. Hellos carry a few dozen
+/// at most, so they are kept in a small array and scanned (no hash set to
+/// allocate per message); a longer list moves to a hash set.
+struct SeenTypes {
+    small: [u16; SeenTypes::SMALL],
+    len: usize,
+    large: Option<HashSet<u16>>,
+}
+
+impl Default for SeenTypes {
+    fn default() -> Self {
+        Self {
+            small: [0; Self::SMALL],
+            len: 0,
+            large: None,
+        }
+    }
+}
+
+impl SeenTypes {
+    const SMALL: usize = 64;
+
+    /// Records `typ`; false if it was already there.
+    fn insert(&mut self, typ: u16) -> bool {
+        if let Some(large) = &mut self.large {
+            return large.insert(typ);
+        }
+        if self.small[..self.len].contains(&typ) {
+            return false;
+        }
+        if self.len < Self::SMALL {
+            self.small[self.len] = typ;
+            self.len += 1;
+        } else {
+            let mut large: HashSet<u16> = self.small.iter().copied().collect();
+            large.insert(typ);
+            self.large = Some(large);
+        }
+        true
     }
 }
 
@@ -145,8 +192,19 @@ fn even_list<'a, T: Codec<'a>>(
     if i.get(1).is_some_and(|b| b % 2 != 0) {
         return fail(InvalidMessage::InvalidLength(what));
     }
-    list(ListLength::U16, min, max, what, codec::<T>)(i)
+    let (rest, mut body) = opaque(ListLength::U16, min, max, what)(i)?;
+    // Two bytes per item: sized once (capped, the list is the peer's).
+    let mut out = Vec::with_capacity((body.len() / 2).min(EVEN_LIST_GUESS));
+    while !body.is_empty() {
+        let (r, v) = codec::<T>(body)?;
+        body = r;
+        out.push(v);
+    }
+    Ok((rest, out))
 }
+
+/// Room reserved up front for a list of two-byte values.
+const EVEN_LIST_GUESS: usize = 64;
 
 /// `DistinguishedName authorities<3..2^16-1>`, each `<1..2^16-1>`
 /// (RFC 8446 section 4.2.4; RFC 5246 allows an empty list in the TLS 1.2
@@ -233,4 +291,53 @@ pub(crate) fn protocol_name_list(i: &[u8]) -> PResult<'_, Vec<ProtocolName>> {
         "protocol_name_list",
         codec::<ProtocolName>,
     )(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Duplicates are found in the small array and after the move to the
+    /// hash set alike.
+    #[test]
+    fn seen_types_finds_duplicates_small_and_large() {
+        let mut seen = SeenTypes::default();
+        for t in 0..SeenTypes::SMALL as u16 {
+            assert!(seen.insert(t * 3));
+        }
+        assert!(!seen.insert(0));
+        assert!(!seen.insert(3 * 63));
+        assert!(seen.large.is_none());
+        assert!(seen.insert(1000));
+        assert!(seen.large.is_some());
+        assert!(!seen.insert(1000));
+        assert!(!seen.insert(3));
+        assert!(seen.insert(1001));
+    }
+
+    /// A list of 70 distinct extensions parses; the same list with its
+    /// last entry repeated is a DuplicateExtension error.
+    #[test]
+    fn long_extension_lists_keep_the_duplicate_check() {
+        let encode = |types: &[u16]| {
+            let mut body = Vec::new();
+            for t in types {
+                body.extend_from_slice(&t.to_be_bytes());
+                body.extend_from_slice(&[0, 0]);
+            }
+            let mut out = (body.len() as u16).to_be_bytes().to_vec();
+            out.extend_from_slice(&body);
+            out
+        };
+        let mut types: Vec<u16> = (100..170).collect();
+        let parse = |data: &[u8]| {
+            extensions(0, 0xffff, "test", |typ, _| Ok(typ.get()))(data).map(|(_, v)| v)
+        };
+        assert_eq!(parse(&encode(&types)).unwrap(), types);
+        types.push(169);
+        assert!(parse(&encode(&types)).is_err());
+        types.truncate(3);
+        types.push(100);
+        assert!(parse(&encode(&types)).is_err());
+    }
 }

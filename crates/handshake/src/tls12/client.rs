@@ -526,16 +526,12 @@ impl ExpectServerHelloDone {
             .as_ref()
             .and_then(|req| choose_client_cert(&config, req));
         if cert_request.is_some() {
-            let certs = chosen
-                .as_ref()
-                .map(|(ck, _)| ck.chain.clone())
-                .unwrap_or_default();
-            let body = certificate_body(certs);
+            let certs = chosen.as_ref().map_or(&[][..], |(ck, _)| &ck.chain[..]);
             push_message(
                 &mut hs.transcript,
                 &mut flight,
                 HandshakeType::Certificate,
-                &body,
+                |o| CertificatePayload::encode_chain(o, certs),
             )?;
         }
 
@@ -548,13 +544,11 @@ impl ExpectServerHelloDone {
             public: Payload::new(kx.pub_key()),
         };
         let pre_master_secret = kx.complete(&server_public)?;
-        let mut body = Vec::new();
-        cke.encode(&mut body);
         push_message(
             &mut hs.transcript,
             &mut flight,
             HandshakeType::ClientKeyExchange,
-            &body,
+            |o| cke.encode(o),
         )?;
 
         let session_hash = hs.transcript.current_hash();
@@ -574,12 +568,12 @@ impl ExpectServerHelloDone {
                 return Err(lost());
             };
             let signature = ck.key.sign(*cv_scheme, messages)?;
-            let body = DigitallySignedStruct::new(*cv_scheme, signature).get_encoding();
+            let cv = DigitallySignedStruct::new(*cv_scheme, signature);
             push_message(
                 &mut hs.transcript,
                 &mut flight,
                 HandshakeType::CertificateVerify,
-                &body,
+                |o| cv.encode(o),
             )?;
         }
         hs.transcript.drop_raw();
@@ -639,12 +633,6 @@ fn choose_client_cert(
         return None;
     }
     ck.key.choose_scheme(&offered).map(|s| (ck.clone(), s))
-}
-
-fn certificate_body(chain: Vec<CertificateDer>) -> Vec<u8> {
-    let mut body = Vec::new();
-    CertificatePayload(chain).encode(&mut body);
-    body
 }
 
 pub(crate) struct ExpectFinished {

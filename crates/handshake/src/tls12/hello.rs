@@ -8,7 +8,7 @@ use ferrotls_core::{CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersi
 
 use super::is_tls12_group;
 use crate::config::ClientConfig;
-use crate::handshake::encode_message;
+use crate::handshake::push_message;
 use crate::msgs::{
     ClientExtension, ClientHelloPayload, Payload, ProtocolName, Random, ServerExtension,
     ServerHelloPayload, SessionId,
@@ -89,9 +89,10 @@ pub(crate) fn renegotiation_hello(
         compression_methods: vec![Compression::Null],
         extensions: exts,
     };
-    let mut body = Vec::new();
-    hello.encode(&mut body);
-    let encoded = encode_message(HandshakeType::ClientHello, &body)?;
+    let mut encoded = Vec::with_capacity(256);
+    push_message(&mut encoded, HandshakeType::ClientHello, |o| {
+        hello.encode(o)
+    })?;
     Ok((hello, encoded))
 }
 
@@ -110,7 +111,7 @@ pub(crate) fn server_hello(
         compression_method: Compression::Null,
         extensions,
     };
-    let mut body = Vec::new();
-    sh.encode(&mut body);
-    encode_message(HandshakeType::ServerHello, &body)
+    let mut encoded = Vec::with_capacity(128);
+    push_message(&mut encoded, HandshakeType::ServerHello, |o| sh.encode(o))?;
+    Ok(encoded)
 }

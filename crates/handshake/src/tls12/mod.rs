@@ -35,7 +35,7 @@ use ferrotls_core::{
 };
 
 use crate::action::{Action, HandshakeSummary};
-use crate::handshake::{Message, encode_message};
+use crate::handshake::Message;
 
 pub(crate) use traffic::Traffic;
 
@@ -173,16 +173,17 @@ pub(crate) fn suite_kind_of_key(key: SignatureKind) -> SignatureKind {
     }
 }
 
-/// Appends one encoded handshake message to a flight and the transcript.
+/// Appends one handshake message to a flight, its body written in place
+/// by `body`, and adds it to the transcript from there.
 pub(crate) fn push_message(
     transcript: &mut transcript::Transcript,
     flight: &mut Vec<u8>,
     typ: HandshakeType,
-    body: &[u8],
+    body: impl FnOnce(&mut Vec<u8>),
 ) -> Result<(), Error> {
-    let m = encode_message(typ, body)?;
-    transcript.add(&m);
-    flight.extend_from_slice(&m);
+    let start = flight.len();
+    crate::handshake::push_message(flight, typ, body)?;
+    transcript.add(&flight[start..]);
     Ok(())
 }
 

@@ -267,13 +267,11 @@ fn process_client_hello(
     transcript.add(&sh);
     let mut flight = sh;
 
-    let mut body = Vec::new();
-    CertificatePayload(neg.cert.chain.clone()).encode(&mut body);
     push_message(
         &mut transcript,
         &mut flight,
         HandshakeType::Certificate,
-        &body,
+        |o| CertificatePayload::encode_chain(o, &neg.cert.chain),
     )?;
 
     let client_random = ch.random.0;
@@ -294,13 +292,11 @@ fn process_client_hello(
         .key
         .sign(neg.scheme, &ske.signed_data(&client_random, &server_random))?;
     ske.dss = DigitallySignedStruct::new(neg.scheme, signature);
-    let mut body = Vec::new();
-    ske.encode(&mut body);
     push_message(
         &mut transcript,
         &mut flight,
         HandshakeType::ServerKeyExchange,
-        &body,
+        |o| ske.encode(o),
     )?;
 
     let client_schemes = match &client_auth {
@@ -318,13 +314,11 @@ fn process_client_hello(
                 sigschemes: schemes.clone(),
                 canames: v.root_hint_subjects().to_vec(),
             };
-            let mut body = Vec::new();
-            req.encode(&mut body);
             push_message(
                 &mut transcript,
                 &mut flight,
                 HandshakeType::CertificateRequest,
-                &body,
+                |o| req.encode(o),
             )?;
             schemes
         }
@@ -334,7 +328,7 @@ fn process_client_hello(
         &mut transcript,
         &mut flight,
         HandshakeType::ServerHelloDone,
-        &[],
+        |_| {},
     )?;
     send_handshake(out, flight);
 

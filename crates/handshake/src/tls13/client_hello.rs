@@ -70,13 +70,13 @@ pub(crate) fn first_hello(
         SessionId::EMPTY
     };
 
-    let mut groups: Vec<NamedGroup> = Vec::new();
+    let mut groups: Vec<NamedGroup> = Vec::with_capacity(config.groups.len());
     for g in &config.groups {
         if provider.kx_group(*g).is_some() && !groups.contains(g) {
             groups.push(*g);
         }
     }
-    let mut key_shares = Vec::new();
+    let mut key_shares = Vec::with_capacity(2);
     let share_count = match offered_tls13 {
         true => config.key_share_count.max(1),
         false => 0,
@@ -127,7 +127,7 @@ pub(crate) fn first_hello(
         }
     }
 
-    let mut versions = Vec::new();
+    let mut versions = Vec::with_capacity(2);
     if offered_tls13 {
         versions.push(ProtocolVersion::TLSv1_3);
     }
@@ -135,7 +135,8 @@ pub(crate) fn first_hello(
         versions.push(ProtocolVersion::TLSv1_2);
     }
 
-    let mut exts = Vec::new();
+    // Room for everything a hello may carry, so pushing never regrows.
+    let mut exts = Vec::with_capacity(16);
     if let Some(name) = &sni {
         exts.push(ClientExtension::ServerName(name.clone()));
     }
