@@ -22,7 +22,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use ferrotls_core::Error;
-use ferrotls_core::crypto::{Digest, HkdfExpander, Secret, Tls13CipherSuite};
+use ferrotls_core::crypto::{Digest, Secret, Tls13CipherSuite};
 
 /// What the schedule computes the same way in every handshake without a
 /// PSK, per suite: `Hash("")`, the early secret `HKDF-Extract(0, 0)` and
@@ -100,41 +100,22 @@ fn derive_secret_empty(
     derive_secret(suite, secret, label, empty_hash.as_ref())
 }
 
+/// The "derived" step between two stages, followed by HKDF-Extract of the
+/// next input keying material; `empty_hash` is `Hash("")`.
+fn next_stage(
+    suite: &Tls13CipherSuite,
+    current: &Secret,
+    empty_hash: &Digest,
+    ikm: &[u8],
+) -> Result<Secret, Error> {
+    let salt = derive_secret(suite, current, b"derived", empty_hash.as_ref())?;
+    Ok(suite.hkdf.extract(salt.as_bytes(), ikm))
+}
+
 /// A string of `Hash.length` zeros: the IKM when there is no PSK, and the
 /// IKM of the master secret.
 fn zeros(suite: &Tls13CipherSuite) -> Secret {
     Secret::zeroed(suite.hash.output_len())
-}
-
-/// A stage's secret with its PRK prepared once for the several
-/// Derive-Secret calls made from it (three or four per stage), so that the
-/// HMAC key is set up once per stage rather than once per derivation.
-struct StageSecret {
-    secret: Secret,
-    prk: Box<dyn HkdfExpander>,
-}
-
-impl StageSecret {
-    fn new(suite: &'static Tls13CipherSuite, secret: Secret) -> Result<Self, Error> {
-        let prk = suite.hkdf.expander(secret.as_bytes())?;
-        Ok(Self { secret, prk })
-    }
-
-    /// `Derive-Secret(self, label, Messages)` given `Transcript-Hash(Messages)`.
-    fn derive(&self, label: &[u8], transcript_hash: &[u8]) -> Result<Secret, Error> {
-        self.prk.expand_label_secret(label, transcript_hash)
-    }
-
-    /// The "derived" step, then HKDF-Extract of the next stage's `ikm`.
-    fn next_stage(
-        &self,
-        suite: &'static Tls13CipherSuite,
-        empty_hash: &Digest,
-        ikm: &[u8],
-    ) -> Result<StageSecret, Error> {
-        let salt = self.derive(b"derived", empty_hash.as_ref())?;
-        StageSecret::new(suite, suite.hkdf.extract(salt.as_bytes(), ikm))
-    }
 }
 
 /// Stage one: the early secret.
@@ -145,9 +126,6 @@ pub struct KeyScheduleEarly {
     empty_hash: Digest,
     /// The "derived" salt when it is the no-PSK constant.
     derived: Option<Secret>,
-    /// The PRK prepared for the binder key, early traffic secret and
-    /// "derived" salt of a PSK.
-    prk: Option<Box<dyn HkdfExpander>>,
 }
 
 impl KeyScheduleEarly {
@@ -163,27 +141,15 @@ impl KeyScheduleEarly {
                 secret: c.early_secret,
                 empty_hash: c.empty_hash,
                 derived: Some(c.early_derived),
-                prk: None,
             };
         }
         let zero = zeros(suite);
         let ikm = psk.unwrap_or(zero.as_bytes());
-        let secret = suite.hkdf.extract(&[], ikm);
-        // Without a prepared PRK, each derivation sets the key up itself.
-        let prk = suite.hkdf.expander(secret.as_bytes()).ok();
         Self {
             suite,
-            secret,
+            secret: suite.hkdf.extract(&[], ikm),
             empty_hash: suite.hash.hash(&[]),
             derived: None,
-            prk,
-        }
-    }
-
-    fn derive(&self, label: &[u8], transcript_hash: &[u8]) -> Result<Secret, Error> {
-        match &self.prk {
-            Some(prk) => prk.expand_label_secret(label, transcript_hash),
-            None => derive_secret(self.suite, &self.secret, label, transcript_hash),
         }
     }
 
@@ -200,24 +166,28 @@ impl KeyScheduleEarly {
         } else {
             b"ext binder"
         };
-        self.derive(label, self.empty_hash.as_ref())
+        derive_secret(self.suite, &self.secret, label, self.empty_hash.as_ref())
     }
 
     /// `client_early_traffic_secret` over the ClientHello hash.
     pub fn client_early_traffic_secret(&self, hello_hash: &Digest) -> Result<Secret, Error> {
-        self.derive(b"c e traffic", hello_hash.as_ref())
+        derive_secret(
+            self.suite,
+            &self.secret,
+            b"c e traffic",
+            hello_hash.as_ref(),
+        )
     }
 
     /// Mixes in the (EC)DHE shared secret: the handshake secret.
     pub fn into_handshake(self, shared_secret: &[u8]) -> Result<KeyScheduleHandshake, Error> {
-        let salt = match self.derived {
-            Some(salt) => salt,
-            None => self.derive(b"derived", self.empty_hash.as_ref())?,
+        let secret = match &self.derived {
+            Some(salt) => self.suite.hkdf.extract(salt.as_bytes(), shared_secret),
+            None => next_stage(self.suite, &self.secret, &self.empty_hash, shared_secret)?,
         };
-        let secret = self.suite.hkdf.extract(salt.as_bytes(), shared_secret);
         Ok(KeyScheduleHandshake {
             suite: self.suite,
-            secret: StageSecret::new(self.suite, secret)?,
+            secret,
             empty_hash: self.empty_hash,
         })
     }
@@ -226,66 +196,66 @@ impl KeyScheduleEarly {
 /// Stage two: the handshake secret.
 pub struct KeyScheduleHandshake {
     suite: &'static Tls13CipherSuite,
-    secret: StageSecret,
+    secret: Secret,
     empty_hash: Digest,
 }
 
 impl KeyScheduleHandshake {
     /// The handshake secret itself (tests and key logging only).
     pub fn secret(&self) -> &Secret {
-        &self.secret.secret
+        &self.secret
     }
 
     /// `client_handshake_traffic_secret` over ClientHello..ServerHello.
     pub fn client_handshake_traffic_secret(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"c hs traffic", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"c hs traffic", hash.as_ref())
     }
 
     /// `server_handshake_traffic_secret` over ClientHello..ServerHello.
     pub fn server_handshake_traffic_secret(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"s hs traffic", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"s hs traffic", hash.as_ref())
     }
 
     /// The master secret.
     pub fn into_master(self) -> Result<KeyScheduleMaster, Error> {
         let zero = zeros(self.suite);
         Ok(KeyScheduleMaster {
-            secret: self
-                .secret
-                .next_stage(self.suite, &self.empty_hash, zero.as_bytes())?,
+            suite: self.suite,
+            secret: next_stage(self.suite, &self.secret, &self.empty_hash, zero.as_bytes())?,
         })
     }
 }
 
 /// Stage three: the master secret.
 pub struct KeyScheduleMaster {
-    secret: StageSecret,
+    suite: &'static Tls13CipherSuite,
+    secret: Secret,
 }
 
 impl KeyScheduleMaster {
     /// The master secret itself (tests and key logging only).
     pub fn secret(&self) -> &Secret {
-        &self.secret.secret
+        &self.secret
     }
 
     /// `client_application_traffic_secret_0` over ClientHello..server Finished.
     pub fn client_application_traffic_secret_0(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"c ap traffic", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"c ap traffic", hash.as_ref())
     }
 
     /// `server_application_traffic_secret_0` over ClientHello..server Finished.
     pub fn server_application_traffic_secret_0(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"s ap traffic", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"s ap traffic", hash.as_ref())
     }
 
     /// `exporter_master_secret` over ClientHello..server Finished.
     pub fn exporter_master_secret(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"exp master", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"exp master", hash.as_ref())
     }
 
     /// `resumption_master_secret` over ClientHello..client Finished.
     pub fn resumption_master_secret(&self, hash: &Digest) -> Result<Secret, Error> {
-        self.secret.derive(b"res master", hash.as_ref())
+        derive_secret(self.suite, &self.secret, b"res master", hash.as_ref())
     }
 }
 

@@ -10,7 +10,7 @@ mod suites;
 use core::fmt::Debug;
 use std::sync::Arc;
 
-pub use secret::{Digest, HkdfExpander, MAX_HASH_LEN, Secret, SharedSecret, Tls12PrfKey, ct_eq};
+pub use secret::{Digest, MAX_HASH_LEN, Secret, SharedSecret, ct_eq};
 pub use suites::{SupportedCipherSuite, Tls12AeadKind, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::der::PrivateKeyDer;
@@ -119,33 +119,12 @@ pub trait Hkdf: Send + Sync {
         self.expand_label(secret, label, context, out.as_mut_bytes())?;
         Ok(out)
     }
-
-    /// `prk` made ready for several expansions. The default keeps a copy
-    /// and calls [`expand`](Self::expand) each time; a provider overrides
-    /// it to set the HMAC key up once.
-    fn expander<'a>(&'a self, prk: &[u8]) -> Result<Box<dyn HkdfExpander + 'a>, Error> {
-        Ok(Box::new(secret::UnpreparedPrk {
-            hkdf: self,
-            prk: Secret::from_slice(prk)?,
-        }))
-    }
 }
 
 /// The TLS 1.2 PRF (RFC 5246 section 5) over one hash function.
 pub trait Tls12Prf: Send + Sync {
     /// Fills `out` with PRF(secret, label, seed).
     fn prf(&self, out: &mut [u8], secret: &[u8], label: &[u8], seed: &[u8]) -> Result<(), Error>;
-
-    /// `secret` made ready for several PRF calls (a master secret gives
-    /// the key block and both Finished values). The default keeps a copy
-    /// and calls [`prf`](Self::prf) each time; a provider overrides it to
-    /// set the HMAC key up once.
-    fn prepare<'a>(&'a self, secret: &[u8]) -> Result<Box<dyn Tls12PrfKey + 'a>, Error> {
-        Ok(Box::new(secret::UnpreparedPrfKey {
-            prf: self,
-            secret: Secret::from_slice(secret)?,
-        }))
-    }
 }
 
 /// An AEAD algorithm (RFC 5116) with a 12-byte nonce and 16-byte tag.

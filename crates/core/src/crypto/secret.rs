@@ -154,87 +154,6 @@ impl fmt::Debug for Digest {
     }
 }
 
-/// An HKDF PRK made ready for HKDF-Expand (RFC 5869 section 2.3): a
-/// provider sets up the HMAC key once (for SHA-256, one compression
-/// each for the inner and outer pad) and every expansion from the same
-/// secret reuses it. The TLS 1.3 key schedule derives three or four
-/// secrets from each of its stages, so this saves two compressions per
-/// derivation after the first. Get one from `Hkdf::expander`.
-pub trait HkdfExpander: Send + Sync {
-    /// HKDF-Expand(prk, info, out.len()), where `info` is the
-    /// concatenation of the slices. Fails if `out` is longer than 255 blocks.
-    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), crate::Error>;
-
-    /// The hash output length.
-    fn hash_len(&self) -> usize;
-
-    /// HKDF-Expand-Label (RFC 8446 section 7.1) from this PRK: `label`
-    /// without the "tls13 " prefix, which is added here.
-    fn expand_label(
-        &self,
-        label: &[u8],
-        context: &[u8],
-        out: &mut [u8],
-    ) -> Result<(), crate::Error> {
-        const PREFIX: &[u8] = b"tls13 ";
-        if out.len() > u16::MAX as usize || PREFIX.len() + label.len() > 255 || context.len() > 255
-        {
-            return Err(crate::Error::General("HKDF label out of range".into()));
-        }
-        let len = (out.len() as u16).to_be_bytes();
-        let label_len = [(PREFIX.len() + label.len()) as u8];
-        let context_len = [context.len() as u8];
-        self.expand(
-            &[&len, &label_len, PREFIX, label, &context_len, context],
-            out,
-        )
-    }
-
-    /// HKDF-Expand-Label into a new [`Secret`] of the hash length.
-    fn expand_label_secret(&self, label: &[u8], context: &[u8]) -> Result<Secret, crate::Error> {
-        let mut out = Secret::zeroed(self.hash_len());
-        self.expand_label(label, context, out.as_mut_bytes())?;
-        Ok(out)
-    }
-}
-
-/// The `Hkdf::expander` of a provider without a prepared form: keeps a
-/// copy of the PRK (wiped on drop) and expands from it each time.
-pub(crate) struct UnpreparedPrk<'a, H: ?Sized> {
-    pub(crate) hkdf: &'a H,
-    pub(crate) prk: Secret,
-}
-
-impl<H: super::Hkdf + ?Sized> HkdfExpander for UnpreparedPrk<'_, H> {
-    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), crate::Error> {
-        self.hkdf.expand(self.prk.as_bytes(), info, out)
-    }
-
-    fn hash_len(&self) -> usize {
-        self.hkdf.hash_len()
-    }
-}
-
-/// A TLS 1.2 PRF secret made ready for several PRF calls: the HMAC key
-/// is set up once. Get one from `Tls12Prf::prepare`.
-pub trait Tls12PrfKey: Send + Sync {
-    /// Fills `out` with PRF(secret, label, seed).
-    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), crate::Error>;
-}
-
-/// The `Tls12Prf::prepare` of a provider without a prepared form: keeps a
-/// copy of the secret (wiped on drop) and runs the whole PRF each time.
-pub(crate) struct UnpreparedPrfKey<'a, P: ?Sized> {
-    pub(crate) prf: &'a P,
-    pub(crate) secret: Secret,
-}
-
-impl<P: super::Tls12Prf + ?Sized> Tls12PrfKey for UnpreparedPrfKey<'_, P> {
-    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), crate::Error> {
-        self.prf.prf(out, self.secret.as_bytes(), label, seed)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,43 +164,6 @@ mod tests {
         assert!(!format!("{s:?}").contains("41"));
         let ss = SharedSecret::from_vec(vec![0x41; 32]);
         assert!(!format!("{ss:?}").contains("41"));
-    }
-
-    /// A stand-in HKDF whose "expansion" writes the PRK's first byte
-    /// plus the info length, so the test sees what the default expander
-    /// passed through.
-    struct FakeHkdf;
-
-    impl crate::crypto::Hkdf for FakeHkdf {
-        fn extract(&self, _salt: &[u8], ikm: &[u8]) -> Secret {
-            Secret::from_slice(ikm).unwrap()
-        }
-        fn expand(&self, prk: &[u8], info: &[&[u8]], out: &mut [u8]) -> Result<(), crate::Error> {
-            let info_len: usize = info.iter().map(|p| p.len()).sum();
-            out.fill(prk[0].wrapping_add(info_len as u8));
-            Ok(())
-        }
-        fn hash_len(&self) -> usize {
-            4
-        }
-    }
-
-    #[test]
-    fn default_expander_expands_from_its_copy_of_the_prk() {
-        use crate::crypto::Hkdf;
-        let hkdf = FakeHkdf;
-        let prk = vec![7u8; 4];
-        let expander = hkdf.expander(&prk).unwrap();
-        drop(prk); // the expander keeps its own copy
-        let mut direct = [0u8; 3];
-        let mut via = [0u8; 3];
-        hkdf.expand_label(&[7u8; 4], b"key", b"", &mut direct)
-            .unwrap();
-        expander.expand_label(b"key", b"", &mut via).unwrap();
-        assert_eq!(direct, via);
-        assert_eq!(via, [7 + 2 + 1 + 6 + 3 + 1; 3]);
-        assert_eq!(expander.expand_label_secret(b"x", b"").unwrap().len(), 4);
-        assert!(expander.expand_label(&[b'a'; 250], b"", &mut via).is_err());
     }
 
     #[test]

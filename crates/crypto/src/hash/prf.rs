@@ -12,14 +12,10 @@
 //! goes through the same construction written over HMAC. aws-lc's HMAC
 //! `Tag` is a `Copy` stack value that cannot be wiped through its API; the
 //! output of the aws-lc path is an aws-lc-rs `Secret`, wiped on drop.
-//!
-//! A secret used for several PRF calls (the master secret) is better
-//! prepared once with `Tls12Prf::prepare`: its HMAC key is set up once,
-//! where `CRYPTO_tls1_prf` sets it up again on every call.
 
 use aws_lc_rs::{hmac, tls_prf};
 use ferrotls_core::Error;
-use ferrotls_core::crypto::{HashAlgorithm, Tls12Prf, Tls12PrfKey};
+use ferrotls_core::crypto::{HashAlgorithm, Tls12Prf};
 
 use super::hmac_algorithm;
 
@@ -62,57 +58,6 @@ impl Tls12Prf for Tls12PrfSha {
         out.copy_from_slice(derived);
         Ok(())
     }
-
-    /// The secret as an aws-lc HMAC key, set up once for all the PRF calls
-    /// made with it (a TLS 1.2 master secret: the key block and both
-    /// Finished values), where each `prf` call would set it up again.
-    fn prepare<'a>(&'a self, secret: &[u8]) -> Result<Box<dyn Tls12PrfKey + 'a>, Error> {
-        Ok(Box::new(PreparedPrfKey {
-            key: hmac::Key::new(hmac_algorithm(self.algorithm), secret),
-            hash_len: self.algorithm.output_len(),
-        }))
-    }
-}
-
-/// A PRF secret as an aws-lc HMAC key (wiped by aws-lc when freed).
-struct PreparedPrfKey {
-    key: hmac::Key,
-    hash_len: usize,
-}
-
-impl Tls12PrfKey for PreparedPrfKey {
-    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
-        p_hash(&self.key, self.hash_len, out, label, seed);
-        Ok(())
-    }
-}
-
-/// `P_hash(secret, label + seed)` from the secret's HMAC key, computing no
-/// `A(i)` that no output needs.
-fn p_hash(key: &hmac::Key, hash_len: usize, out: &mut [u8], label: &[u8], seed: &[u8]) {
-    if out.is_empty() {
-        return;
-    }
-    // A(1) = HMAC(secret, label + seed)
-    let mut a = {
-        let mut ctx = hmac::Context::with_key(key);
-        ctx.update(label);
-        ctx.update(seed);
-        ctx.sign()
-    };
-    let mut chunks = out.chunks_mut(hash_len).peekable();
-    while let Some(chunk) = chunks.next() {
-        let mut ctx = hmac::Context::with_key(key);
-        ctx.update(a.as_ref());
-        ctx.update(label);
-        ctx.update(seed);
-        let block = ctx.sign();
-        chunk.copy_from_slice(&block.as_ref()[..chunk.len()]);
-        // A(i + 1) only if another chunk needs it.
-        if chunks.peek().is_some() {
-            a = hmac::sign(key, a.as_ref());
-        }
-    }
 }
 
 impl Tls12PrfSha {
@@ -125,7 +70,28 @@ impl Tls12PrfSha {
         seed: &[u8],
     ) -> Result<(), Error> {
         let key = hmac::Key::new(hmac_algorithm(self.algorithm), secret);
-        p_hash(&key, self.algorithm.output_len(), out, label, seed);
+        let hash_len = self.algorithm.output_len();
+
+        // A(1) = HMAC(secret, label + seed)
+        let mut a = {
+            let mut ctx = hmac::Context::with_key(&key);
+            ctx.update(label);
+            ctx.update(seed);
+            ctx.sign()
+        };
+        let mut chunks = out.chunks_mut(hash_len).peekable();
+        while let Some(chunk) = chunks.next() {
+            let mut ctx = hmac::Context::with_key(&key);
+            ctx.update(a.as_ref());
+            ctx.update(label);
+            ctx.update(seed);
+            let block = ctx.sign();
+            chunk.copy_from_slice(&block.as_ref()[..chunk.len()]);
+            // A(i + 1) only if another chunk needs it.
+            if chunks.peek().is_some() {
+                a = hmac::sign(&key, a.as_ref());
+            }
+        }
         Ok(())
     }
 }
@@ -149,28 +115,6 @@ mod tests {
         assert_eq!(long[..12], short);
         // An empty secret is allowed (the PRF is defined for it).
         PRF_SHA384.prf(&mut short, b"", b"l", b"seed").unwrap();
-    }
-
-    /// The prepared key gives what the one-shot PRF gives, call after
-    /// call, for both hashes and lengths across block boundaries.
-    #[test]
-    fn prepared_key_matches_prf() {
-        for prf in [&PRF_SHA256, &PRF_SHA384] {
-            let key = prf.prepare(b"master secret bytes").unwrap();
-            for len in [0, 1, 12, 32, 40, 48, 88, 100] {
-                let mut once = vec![0u8; len];
-                let mut prepared = vec![0u8; len];
-                prf.prf(&mut once, b"master secret bytes", b"key expansion", b"seed")
-                    .unwrap();
-                key.prf(&mut prepared, b"key expansion", b"seed").unwrap();
-                assert_eq!(once, prepared, "{prf:?} {len}");
-            }
-            let mut a = [0u8; 12];
-            let mut b = [0u8; 12];
-            key.prf(&mut a, b"client finished", b"hash").unwrap();
-            key.prf(&mut b, b"server finished", b"hash").unwrap();
-            assert_ne!(a, b);
-        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! RFC 7627, RFC 5705): everything is the suite's PRF over the master
 //! secret, which exists only inside [`MasterSecret`] and is zeroized with it.
 
-use ferrotls_core::crypto::{Digest, Secret, Tls12CipherSuite, Tls12PrfKey};
+use ferrotls_core::crypto::{Digest, Secret, Tls12CipherSuite};
 use ferrotls_core::{Error, PeerMisbehaved};
 
 use zeroize::Zeroizing;
@@ -18,10 +18,6 @@ pub(crate) const VERIFY_DATA_LEN: usize = 12;
 pub(crate) struct MasterSecret {
     suite: &'static Tls12CipherSuite,
     secret: Secret,
-    /// The secret as the PRF's prepared key: the key block and the two
-    /// Finished values are three PRF calls over it, and the HMAC key is
-    /// set up once for all of them.
-    prf: Box<dyn Tls12PrfKey>,
 }
 
 /// How the master secret is bound to the handshake.
@@ -62,12 +58,7 @@ impl MasterSecret {
                 &join(client_random, server_random),
             )?,
         }
-        Self::new(suite, secret)
-    }
-
-    fn new(suite: &'static Tls12CipherSuite, secret: Secret) -> Result<Self, Error> {
-        let prf = suite.prf.prepare(secret.as_bytes())?;
-        Ok(Self { suite, secret, prf })
+        Ok(Self { suite, secret })
     }
 
     /// The master secret of a session being resumed (RFC 5246 7.3: an
@@ -79,7 +70,7 @@ impl MasterSecret {
                 "resumed master secret of a wrong length".into(),
             ));
         }
-        Self::new(suite, secret)
+        Ok(Self { suite, secret })
     }
 
     /// RFC 5246 8.1 / NSS key log: `CLIENT_RANDOM <client_random>
@@ -114,8 +105,12 @@ impl MasterSecret {
         let block = buf
             .get_mut(..2 * (key_len + iv_len))
             .ok_or(Error::NotSupported("a TLS 1.2 key block over 128 bytes"))?;
-        self.prf
-            .prf(block, b"key expansion", &join(server_random, client_random))?;
+        self.suite.prf.prf(
+            block,
+            self.secret.as_bytes(),
+            b"key expansion",
+            &join(server_random, client_random),
+        )?;
         let (client_key, rest) = block.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
         let (client_iv, server_iv) = rest.split_at(iv_len);
@@ -140,7 +135,12 @@ impl MasterSecret {
             false => b"server finished",
         };
         let mut out = [0u8; VERIFY_DATA_LEN];
-        self.prf.prf(&mut out, label, handshake_hash.as_ref())?;
+        self.suite.prf.prf(
+            &mut out,
+            self.secret.as_bytes(),
+            label,
+            handshake_hash.as_ref(),
+        )?;
         Ok(out)
     }
 
@@ -176,7 +176,9 @@ impl MasterSecret {
             seed.extend_from_slice(&len.to_be_bytes());
             seed.extend_from_slice(ctx);
         }
-        self.prf.prf(out, label, &seed)
+        self.suite
+            .prf
+            .prf(out, self.secret.as_bytes(), label, &seed)
     }
 }
 
