@@ -67,17 +67,16 @@ fn default_suites(provider: &CryptoProvider) -> Vec<CipherSuite> {
     provider.cipher_suites.iter().map(|s| s.suite()).collect()
 }
 
-/// The configured TLS 1.2 suites the provider implements, in config order.
-pub(crate) fn tls12_suites(
-    provider: &CryptoProvider,
-    ids: &[CipherSuite],
-) -> Vec<&'static Tls12CipherSuite> {
-    ids.iter()
-        .filter_map(|id| match provider.suite(*id) {
-            Some(SupportedCipherSuite::Tls12(s)) => Some(s),
-            _ => None,
-        })
-        .collect()
+/// The configured TLS 1.2 suites the provider implements, in config order
+/// (an iterator: callers look for one, nothing is collected per handshake).
+pub(crate) fn tls12_suites<'a>(
+    provider: &'a CryptoProvider,
+    ids: &'a [CipherSuite],
+) -> impl Iterator<Item = &'static Tls12CipherSuite> + 'a {
+    ids.iter().filter_map(|id| match provider.suite(*id) {
+        Some(SupportedCipherSuite::Tls12(s)) => Some(s),
+        _ => None,
+    })
 }
 
 /// TLS 1.2 renegotiation (RFC 5746) policy. Only secure renegotiation is
@@ -115,16 +114,14 @@ impl Default for RenegotiationPolicy {
 }
 
 /// The configured TLS 1.3 suites the provider implements, in config order.
-pub(crate) fn tls13_suites(
-    provider: &CryptoProvider,
-    ids: &[CipherSuite],
-) -> Vec<&'static Tls13CipherSuite> {
-    ids.iter()
-        .filter_map(|id| match provider.suite(*id) {
-            Some(SupportedCipherSuite::Tls13(s)) => Some(s),
-            _ => None,
-        })
-        .collect()
+pub(crate) fn tls13_suites<'a>(
+    provider: &'a CryptoProvider,
+    ids: &'a [CipherSuite],
+) -> impl Iterator<Item = &'static Tls13CipherSuite> + 'a {
+    ids.iter().filter_map(|id| match provider.suite(*id) {
+        Some(SupportedCipherSuite::Tls13(s)) => Some(s),
+        _ => None,
+    })
 }
 
 /// Client configuration.
@@ -321,10 +318,10 @@ fn check_versions(
     if !tls13 && !tls12 {
         return Err(invalid("no supported protocol version (TLS 1.3 or 1.2)"));
     }
-    if tls13 && tls13_suites(provider, suites).is_empty() {
+    if tls13 && tls13_suites(provider, suites).next().is_none() {
         return Err(invalid("no TLS 1.3 cipher suite usable with this provider"));
     }
-    if tls12 && !tls13 && tls12_suites(provider, suites).is_empty() {
+    if tls12 && !tls13 && tls12_suites(provider, suites).next().is_none() {
         return Err(invalid("no TLS 1.2 cipher suite usable with this provider"));
     }
     Ok(())

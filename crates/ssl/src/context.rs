@@ -97,6 +97,12 @@ pub(crate) struct ContextInner {
 /// the context alone.
 #[derive(Default)]
 pub(crate) struct Frozen {
+    /// The versions to offer, most preferred first.
+    pub versions: Vec<ProtocolVersion>,
+    /// The suites to offer: the TLS 1.3 ones, then the TLS 1.2 ones when
+    /// TLS 1.2 is among `versions`; each list the one set, else the
+    /// provider's, in its order.
+    pub suites: Vec<CipherSuite>,
     /// `chain` and `key` together, when both are set.
     pub certified: Option<Arc<CertifiedKey>>,
     /// The pki verifier of server chains and signatures over `roots`.
@@ -506,7 +512,20 @@ impl SslContextBuilder {
             .finish(self.inner.method, self.inner.provider, (self.inner.time)())?;
         let inner = &self.inner;
         let roots = &inner.roots;
+        let versions = inner.versions();
+        let mut suites = match &inner.tls13_suites {
+            Some(s) => s.clone(),
+            None => provider_suites(inner.provider, false),
+        };
+        if versions.contains(&ProtocolVersion::TLSv1_2) {
+            match &inner.tls12_suites {
+                Some(s) => suites.extend_from_slice(s),
+                None => suites.extend(provider_suites(inner.provider, true)),
+            }
+        }
         self.inner.frozen = Frozen {
+            versions,
+            suites,
             certified: inner
                 .key
                 .clone()
@@ -537,6 +556,17 @@ impl ContextInner {
         }
         v
     }
+}
+
+/// The provider's suites of one version, in its order.
+fn provider_suites(provider: &CryptoProvider, tls12: bool) -> Vec<CipherSuite> {
+    use ferrotls_core::crypto::SupportedCipherSuite as S;
+    provider
+        .cipher_suites
+        .iter()
+        .filter(|s| matches!(s, S::Tls12(_)) == tls12)
+        .map(|s| s.suite())
+        .collect()
 }
 
 fn invalid(why: &str) -> Error {

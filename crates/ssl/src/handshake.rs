@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use ferrotls_core::{ApiMisuse, CipherSuite, Error, ServerName};
+use ferrotls_core::{ApiMisuse, Error, ServerName};
 use ferrotls_handshake::{ClientConfig, Handshake, Role, ServerConfig};
 
 use crate::engine::{Engine, Got, Step};
@@ -21,12 +21,8 @@ use crate::verify::{PkiContext, PolicyClientVerifier, PolicyServerVerifier};
 macro_rules! shared_settings {
     ($engine:expr, $config:ident, $role:expr) => {{
         let inner = &$engine.ctx.inner;
-        $config.versions = inner.versions();
-        $config.cipher_suites = $engine.suites(
-            $config
-                .versions
-                .contains(&ferrotls_core::ProtocolVersion::TLSv1_2),
-        );
+        $config.versions = inner.frozen.versions.clone();
+        $config.cipher_suites = inner.frozen.suites.clone();
         if let Some(g) = &inner.groups {
             $config.groups = g.clone();
         }
@@ -126,21 +122,6 @@ impl Engine {
         }
     }
 
-    fn suites(&self, tls12: bool) -> Vec<CipherSuite> {
-        let inner = &self.ctx.inner;
-        let mut v: Vec<CipherSuite> = match &inner.tls13_suites {
-            Some(s) => s.clone(),
-            None => tls_suites(inner.provider, false),
-        };
-        if tls12 {
-            match &inner.tls12_suites {
-                Some(s) => v.extend(s.iter().copied()),
-                None => v.extend(tls_suites(inner.provider, true)),
-            }
-        }
-        v
-    }
-
     /// The client configuration of this connection, and the name given to
     /// the handshake (SNI and the verifier's reference).
     fn client_config(&self) -> Result<(ClientConfig, ServerName), Error> {
@@ -180,6 +161,8 @@ impl Engine {
         // SNI comes from set_hostname only; a name to verify alone is not
         // sent (OpenSSL keeps the two apart as well).
         let name = match (&self.sni, host) {
+            // The usual client sets both to one name: parsed once.
+            (Some(sni), Some(h)) if self.verify_host.as_ref() == Some(sni) => h,
             (Some(sni), _) => parse_name(sni)?,
             (None, Some(h)) => {
                 config.enable_sni = false;
@@ -281,15 +264,4 @@ impl Engine {
 fn parse_name(s: &str) -> Result<ServerName, Error> {
     ServerName::try_from_str(s)
         .map_err(|_| ApiMisuse::InvalidConfiguration(format!("invalid host name {s:?}")).into())
-}
-
-/// The provider's suites of one version, in its order.
-fn tls_suites(provider: &ferrotls_core::crypto::CryptoProvider, tls12: bool) -> Vec<CipherSuite> {
-    use ferrotls_core::crypto::SupportedCipherSuite as S;
-    provider
-        .cipher_suites
-        .iter()
-        .filter(|s| matches!(s, S::Tls12(_)) == tls12)
-        .map(|s| s.suite())
-        .collect()
 }

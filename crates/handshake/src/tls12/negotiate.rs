@@ -62,7 +62,6 @@ pub(crate) fn negotiate(
     let (cert, sni_ack) = hooks::resolve_server_cert(config, ch)?;
     let key_kind = suite_kind_of_key(cert.key.kind());
     let suite = tls12_suites(config.provider, &config.cipher_suites)
-        .into_iter()
         .find(|s| s.sign == key_kind && ch.cipher_suites.contains(&s.suite))
         .ok_or(PeerIncompatible::NoCommonCipherSuite)?;
 

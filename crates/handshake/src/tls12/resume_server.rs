@@ -99,9 +99,7 @@ fn resumable_suite(
     if !ch.cipher_suites.contains(&suite) {
         return None;
     }
-    tls12_suites(config.provider, &config.cipher_suites)
-        .into_iter()
-        .find(|s| s.suite == suite)
+    tls12_suites(config.provider, &config.cipher_suites).find(|s| s.suite == suite)
 }
 
 /// A session to resume, and whether a new ticket goes with it.
