@@ -67,6 +67,33 @@ fn default_suites(provider: &CryptoProvider) -> Vec<CipherSuite> {
     provider.cipher_suites.iter().map(|s| s.suite()).collect()
 }
 
+/// What a configuration offers and accepts: versions, suites, groups and
+/// signature schemes, each in preference order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// Protocol versions, most preferred first.
+    pub versions: Vec<ProtocolVersion>,
+    /// Cipher suites (each version uses its own).
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Key exchange groups.
+    pub groups: Vec<NamedGroup>,
+    /// Signature schemes.
+    pub signature_schemes: Vec<SignatureScheme>,
+}
+
+impl Offer {
+    /// The defaults of [`ClientConfig::new`] and [`ServerConfig::new`]:
+    /// TLS 1.3, every suite of `provider`, the default groups and schemes.
+    pub fn defaults(provider: &CryptoProvider) -> Self {
+        Self {
+            versions: vec![ProtocolVersion::TLSv1_3],
+            cipher_suites: default_suites(provider),
+            groups: DEFAULT_GROUPS.to_vec(),
+            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+        }
+    }
+}
+
 /// The configured TLS 1.2 suites the provider implements, in config order
 /// (an iterator: callers look for one, nothing is collected per handshake).
 pub(crate) fn tls12_suites<'a>(
@@ -176,13 +203,24 @@ impl ClientConfig {
     /// for TLS 1.2 when enabled: extended master secret required, the
     /// default renegotiation policy.
     pub fn new(provider: &'static CryptoProvider, verifier: Arc<dyn ServerCertVerifier>) -> Self {
+        Self::with_offer(provider, verifier, Offer::defaults(provider))
+    }
+
+    /// [`new`](Self::new) with `offer` in place of the default versions,
+    /// suites, groups and schemes (which a caller setting its own would
+    /// otherwise have allocated and dropped on every connection).
+    pub fn with_offer(
+        provider: &'static CryptoProvider,
+        verifier: Arc<dyn ServerCertVerifier>,
+        offer: Offer,
+    ) -> Self {
         Self {
             provider,
-            versions: vec![ProtocolVersion::TLSv1_3],
-            cipher_suites: default_suites(provider),
-            groups: DEFAULT_GROUPS.to_vec(),
+            versions: offer.versions,
+            cipher_suites: offer.cipher_suites,
+            groups: offer.groups,
             key_share_count: 2,
-            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            signature_schemes: offer.signature_schemes,
             verifier,
             alpn_protocols: Vec::new(),
             client_auth_cert: None,
@@ -270,12 +308,22 @@ impl ServerConfig {
     /// ALPN; for TLS 1.2 when enabled: extended master secret required,
     /// the default renegotiation policy.
     pub fn new(provider: &'static CryptoProvider, cert: Arc<CertifiedKey>) -> Self {
+        Self::with_offer(provider, cert, Offer::defaults(provider))
+    }
+
+    /// [`new`](Self::new) with `offer` in place of the default versions,
+    /// suites, groups and schemes.
+    pub fn with_offer(
+        provider: &'static CryptoProvider,
+        cert: Arc<CertifiedKey>,
+        offer: Offer,
+    ) -> Self {
         Self {
             provider,
-            versions: vec![ProtocolVersion::TLSv1_3],
-            cipher_suites: default_suites(provider),
-            groups: DEFAULT_GROUPS.to_vec(),
-            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            versions: offer.versions,
+            cipher_suites: offer.cipher_suites,
+            groups: offer.groups,
+            signature_schemes: offer.signature_schemes,
             cert,
             client_verifier: None,
             alpn_protocols: Vec::new(),
@@ -337,4 +385,73 @@ fn check_alpn(protocols: &[Vec<u8>]) -> Result<(), Error> {
         return Err(invalid("ALPN protocol names must be 1..=255 bytes"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrotls_core::CertificateDer;
+    use ferrotls_core::verify::{HandshakeSignatureValid, ServerCertVerified};
+
+    #[derive(Debug)]
+    struct NoVerifier;
+
+    impl ServerCertVerifier for NoVerifier {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer,
+            _: &[CertificateDer],
+            _: &ferrotls_core::ServerName,
+            _: ferrotls_core::UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            Err(Error::General("test verifier".into()))
+        }
+        fn verify_tls12_signature(
+            &self,
+            _: &[u8],
+            _: &CertificateDer,
+            _: SignatureScheme,
+            _: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            Err(Error::General("test verifier".into()))
+        }
+        fn verify_tls13_signature(
+            &self,
+            _: &[u8],
+            _: &CertificateDer,
+            _: SignatureScheme,
+            _: &[u8],
+        ) -> Result<HandshakeSignatureValid, Error> {
+            Err(Error::General("test verifier".into()))
+        }
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            Vec::new()
+        }
+    }
+
+    /// `new` is `with_offer` of the defaults, and `with_offer` takes the
+    /// offer as given.
+    #[test]
+    fn with_offer_sets_the_offer_and_new_uses_the_defaults() {
+        let provider = ferrotls_crypto::default_provider();
+        let d = Offer::defaults(provider);
+        let c = ClientConfig::new(provider, Arc::new(NoVerifier));
+        assert_eq!(c.versions, d.versions);
+        assert_eq!(c.cipher_suites, d.cipher_suites);
+        assert_eq!(c.groups, DEFAULT_GROUPS);
+        assert_eq!(c.signature_schemes, DEFAULT_SIGNATURE_SCHEMES);
+        let mine = Offer {
+            versions: vec![ProtocolVersion::TLSv1_2],
+            cipher_suites: d.cipher_suites[..1].to_vec(),
+            groups: vec![NamedGroup::X25519],
+            signature_schemes: vec![SignatureScheme::ED25519],
+        };
+        let c = ClientConfig::with_offer(provider, Arc::new(NoVerifier), mine.clone());
+        assert_eq!(c.versions, mine.versions);
+        assert_eq!(c.cipher_suites, mine.cipher_suites);
+        assert_eq!(c.groups, mine.groups);
+        assert_eq!(c.signature_schemes, mine.signature_schemes);
+        assert_eq!(c.key_share_count, 2);
+        assert!(c.require_ems);
+    }
 }

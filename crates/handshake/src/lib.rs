@@ -55,8 +55,8 @@ pub use action::{
     Action, HandshakeSummary, RecordKeys, Role, Tls12Resumption, Tls12Session, Tls13SessionTicket,
 };
 pub use config::{
-    CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, RenegotiationPolicy,
-    ServerConfig,
+    CertifiedKey, ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Offer,
+    RenegotiationPolicy, ServerConfig,
 };
 pub use handshake::Handshake;
 pub use hooks::{

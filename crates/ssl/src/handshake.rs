@@ -6,7 +6,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use ferrotls_core::{ApiMisuse, Error, ServerName};
-use ferrotls_handshake::{ClientConfig, Handshake, Role, ServerConfig};
+use ferrotls_handshake::{
+    ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Handshake, Offer, Role, ServerConfig,
+};
 
 use crate::engine::{Engine, Got, Step};
 use crate::modes::{SslOptions, VerifyMode};
@@ -14,21 +16,13 @@ use crate::transport::Transport;
 use crate::verify::{PkiContext, PolicyClientVerifier, PolicyServerVerifier};
 
 /// Sets what a `ClientConfig` and a `ServerConfig` take from the context
-/// and connection alike: versions and suites, groups and signature
-/// algorithms when set (otherwise the provider's defaults stay), ALPN,
-/// the renegotiation policy and the key log. The two types share these
-/// field names but no trait, so this is a macro rather than a function.
+/// and connection alike besides their [`Offer`]: ALPN, the record size
+/// limit, the renegotiation policy and the key log. The two types share
+/// these field names but no trait, so this is a macro rather than a
+/// function.
 macro_rules! shared_settings {
     ($engine:expr, $config:ident, $role:expr) => {{
         let inner = &$engine.ctx.inner;
-        $config.versions = inner.frozen.versions.clone();
-        $config.cipher_suites = inner.frozen.suites.clone();
-        if let Some(g) = &inner.groups {
-            $config.groups = g.clone();
-        }
-        if let Some(s) = &inner.sigalgs {
-            $config.signature_schemes = s.clone();
-        }
         $config.alpn_protocols = $engine.alpn.clone();
         $config.record_size_limit = inner.record_size_limit;
         $config.renegotiation = $engine.renegotiation_policy($role);
@@ -150,7 +144,7 @@ impl Engine {
             result: self.verify_result.clone(),
             host: host.clone(),
         };
-        let mut config = ClientConfig::new(inner.provider, Arc::new(verifier));
+        let mut config = ClientConfig::with_offer(inner.provider, Arc::new(verifier), self.offer());
         shared_settings!(self, config, Role::Client);
         config.enable_tickets = !self.options.contains(SslOptions::NO_TICKET);
         config.client_cert_resolver = inner.hooks.client_cert.clone().map(|cb| {
@@ -193,7 +187,7 @@ impl Engine {
             )
             .into());
         };
-        let mut config = ServerConfig::new(inner.provider, cert);
+        let mut config = ServerConfig::with_offer(inner.provider, cert, self.offer());
         shared_settings!(self, config, Role::Server);
         config.tickets = inner.sessions.ticket_policy();
         if self.options.contains(SslOptions::NO_TICKET) {
@@ -236,6 +230,24 @@ impl Engine {
 }
 
 impl Engine {
+    /// Versions, suites, groups and signature schemes from the context;
+    /// groups and schemes are the handshake's defaults unless set.
+    fn offer(&self) -> Offer {
+        let inner = &self.ctx.inner;
+        Offer {
+            versions: inner.frozen.versions.clone(),
+            cipher_suites: inner.frozen.suites.clone(),
+            groups: match &inner.groups {
+                Some(g) => g.clone(),
+                None => DEFAULT_GROUPS.to_vec(),
+            },
+            signature_schemes: match &inner.sigalgs {
+                Some(s) => s.clone(),
+                None => DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            },
+        }
+    }
+
     /// The trust store and provider chain building uses, for either role.
     fn pki_context(&self) -> PkiContext {
         PkiContext {
