@@ -105,7 +105,6 @@ fn validate(
     collect_path: bool,
 ) -> Result<Vec<CertificateDer>, CertificateError> {
     let leaf = Cert::parse(end_entity.as_bytes())?;
-    remember_leaf_spki(&leaf);
     let inters = intermediates
         .iter()
         .map(|c| Cert::parse(c.as_bytes()))
@@ -204,61 +203,19 @@ fn signature_check(
 /// signature checks.
 ///
 /// A handshake checks the chain and then the peer's signature with the
-/// leaf's key, so the leaf would be parsed twice in a row. Where the
-/// SubjectPublicKeyInfo lies in the leaf last parsed on this thread is
-/// kept with a copy of that leaf's bytes; the same bytes give the same
-/// parse, so for an identical certificate the position is reused. Any
-/// other certificate is parsed in full, as always.
+/// leaf's key, so parsing the leaf in full again would repeat work: a
+/// strict DER walk finds the key. A certificate the walk does not accept
+/// is parsed in full, which reports what is wrong with it.
 pub(crate) fn with_spki<T>(
     cert: &CertificateDer,
     f: impl FnOnce(&[u8]) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let der = cert.as_bytes();
-    let known = LAST_LEAF.with_borrow(|last| {
-        last.as_ref()
-            .filter(|l| *l.der == *der)
-            .map(|l| l.spki.clone())
-    });
-    if let Some(range) = known
-        && let Some(spki) = der.get(range)
-    {
+    if let Some(spki) = crate::der::subject_public_key_info(der) {
         return f(spki);
     }
     let c = Cert::parse(der)?;
     f(c.spki())
-}
-
-/// The last leaf parsed by [`validate`] on this thread and where its
-/// SubjectPublicKeyInfo is. Certificates are public; nothing here is a
-/// verdict, only the result of parsing these exact bytes.
-struct ParsedLeaf {
-    der: Box<[u8]>,
-    spki: core::ops::Range<usize>,
-}
-
-thread_local! {
-    static LAST_LEAF: std::cell::RefCell<Option<ParsedLeaf>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-fn remember_leaf_spki(leaf: &Cert<'_>) {
-    let spki = leaf.spki();
-    let start = (spki.as_ptr() as usize).wrapping_sub(leaf.der.as_ptr() as usize);
-    let range = start..start.saturating_add(spki.len());
-    // The SPKI borrows from the certificate's bytes; anything else is not
-    // remembered.
-    if leaf.der.get(range.clone()) != Some(spki) {
-        return;
-    }
-    LAST_LEAF.with_borrow_mut(|last| {
-        if last.as_ref().is_some_and(|l| *l.der == *leaf.der) {
-            return;
-        }
-        *last = Some(ParsedLeaf {
-            der: leaf.der.into(),
-            spki: range,
-        });
-    });
 }
 
 struct Search<'s, 'a> {

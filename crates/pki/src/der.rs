@@ -74,3 +74,77 @@ pub(crate) fn certificate_outer(der: &[u8]) -> Option<&[u8]> {
     let (_, inner_alg, _) = der_tlv_raw(fields)?;
     (inner_alg == alg).then_some(tbs)
 }
+
+/// The SubjectPublicKeyInfo TLV of a certificate whose outer shape
+/// [`certificate_outer`] accepts: inside tbs, after version, serialNumber,
+/// signature, issuer, validity and subject, each of which must have its
+/// RFC 5280 tag. A handshake signature check needs only this, and the
+/// chain check has already parsed the certificate in full, so walking six
+/// TLVs spares a second full parse.
+pub(crate) fn subject_public_key_info(der: &[u8]) -> Option<&[u8]> {
+    let tbs = certificate_outer(der)?;
+    let (_, mut fields, _) = der_tlv(tbs)?;
+    if fields.first() == Some(&VERSION) {
+        fields = der_tlv(fields)?.2;
+    }
+    for expected in [INTEGER, SEQUENCE, SEQUENCE, SEQUENCE, SEQUENCE] {
+        let (tag, _, rest) = der_tlv(fields)?;
+        if tag != expected {
+            return None;
+        }
+        fields = rest;
+    }
+    let (tag, spki, _) = der_tlv_raw(fields)?;
+    (tag == SEQUENCE).then_some(spki)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cert::Cert;
+
+    fn cert(alg: &'static rcgen::SignatureAlgorithm, names: &[&str]) -> Vec<u8> {
+        let key = rcgen::KeyPair::generate_for(alg).unwrap();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        let params = rcgen::CertificateParams::new(names).unwrap();
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    /// The walk finds exactly the SubjectPublicKeyInfo the full parser
+    /// finds, for each key type, with and without extensions.
+    #[test]
+    fn p05_spki_walk_matches_the_full_parse() {
+        for alg in [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ED25519,
+        ] {
+            for names in [&[][..], &["a.example", "b.example"][..]] {
+                let der = cert(alg, names);
+                let full = Cert::parse(&der).unwrap().spki().to_vec();
+                assert_eq!(subject_public_key_info(&der), Some(&full[..]));
+            }
+        }
+    }
+
+    /// Anything the walk is not sure of is left to the full parser.
+    #[test]
+    fn r01_spki_walk_refuses_what_is_not_a_certificate() {
+        let der = cert(&rcgen::PKCS_ECDSA_P256_SHA256, &["a.example"]);
+        for cut in [0, 1, 10, der.len() / 2, der.len() - 1] {
+            assert_eq!(subject_public_key_info(&der[..cut]), None, "cut at {cut}");
+        }
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert_eq!(subject_public_key_info(&trailing), None);
+        // The serial number retagged: not an INTEGER, not walked.
+        let tbs = certificate_outer(&der).unwrap();
+        let (_, fields, _) = der_tlv(tbs).unwrap();
+        let after_version = der_tlv(fields).unwrap().2;
+        let serial_at = after_version.as_ptr() as usize - der.as_ptr() as usize;
+        let mut retagged = der.clone();
+        assert_eq!(retagged[serial_at], INTEGER);
+        retagged[serial_at] = 0x04;
+        assert_eq!(subject_public_key_info(&retagged), None);
+    }
+}

@@ -194,7 +194,7 @@ fn p05_rsa_pss_certificates() {
 
 /// After a chain check, the handshake signature is checked with the key of
 /// the certificate it is given, never with the key of the leaf checked
-/// just before (the leaf's parse is reused only for identical bytes), and
+/// just before, and
 /// `check_chain` gives the verdicts `verify_chain` gives.
 #[test]
 fn p05_signature_after_chain_uses_the_given_certificate() {
@@ -217,8 +217,8 @@ fn p05_signature_after_chain_uses_the_given_certificate() {
         v.verify_tls13_signature(msg, &b, scheme, &sig_b).unwrap();
         assert!(v.verify_tls13_signature(msg, &b, scheme, &sig_a).is_err());
     }
-    // A certificate differing from the last leaf in one byte is parsed
-    // afresh (and here fails to parse).
+    // A certificate altered in its outer length is not walked, and the
+    // full parse refuses it.
     let mut altered = a.as_bytes().to_vec();
     altered[1] ^= 1;
     assert!(
