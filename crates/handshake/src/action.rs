@@ -63,8 +63,10 @@ pub enum Action {
         /// larger record gets a record_overflow alert.
         receive: Option<usize>,
     },
-    /// The handshake finished.
-    HandshakeComplete(Box<HandshakeSummary>),
+    /// The handshake finished. The summary is shared with the state that
+    /// keeps it for the connection (renegotiation, tickets, the exporter)
+    /// rather than copied for the caller.
+    HandshakeComplete(std::sync::Arc<HandshakeSummary>),
     /// A TLS 1.3 NewSessionTicket arrived (client side).
     SessionTicket(Box<Tls13SessionTicket>),
 }

@@ -10,11 +10,11 @@
 //! a would-block resumes by draining `out` (SPEC S04), and a retried write
 //! never re-encrypts (S10).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ferrotls_core::{
     AlertDescription, AlertLevel, ContentType, Error, InvalidMessage, PeerMisbehaved,
-    ProtocolVersion,
+    ProtocolVersion, UnixTime,
 };
 use ferrotls_handshake::msgs::HandshakeJoiner;
 use ferrotls_handshake::{Action, Handshake, HandshakeSummary, RecordKeys, Role};
@@ -111,7 +111,10 @@ pub(crate) struct Engine {
     /// Name the certificate must match (`SSL_set1_host`).
     pub verify_host: Option<String>,
     pub verify: VerifySettings,
-    pub verify_result: VerifyResultCell,
+    /// `SSL_get_verify_result`'s cell, shared with the verifier. Made
+    /// when a verifier is first built: a server that does not ask for a
+    /// client certificate never needs one (`X509_V_OK` until then).
+    pub verify_result: OnceLock<VerifyResultCell>,
     pub mode: Mode,
     /// `SSL_OP_*` bits of this connection.
     pub options: crate::modes::SslOptions,
@@ -146,15 +149,23 @@ pub(crate) struct Engine {
     /// the deframer's buffer is touched again.
     pub(crate) app_held: std::ops::Range<usize>,
     pub(crate) pending_write: Option<PendingWrite>,
-    pub(crate) summary: Option<HandshakeSummary>,
+    /// Shared with the handshake state, which keeps it for renegotiation
+    /// and the exporter (one summary, not a copy per owner).
+    pub(crate) summary: Option<Arc<HandshakeSummary>>,
     /// TLS 1.3 tickets received (client), newest last.
     pub(crate) tickets: Vec<crate::session::SslSession>,
     /// The session to resume (`SSL_set_session`).
     pub(crate) session: Option<crate::session::SslSession>,
-    /// The TLS 1.2 session the last handshake established (or resumed).
-    pub(crate) tls12_session: Option<crate::session::SslSession>,
-    /// The context a servername callback switched to.
-    pub(crate) switched_ctx: Arc<std::sync::Mutex<Option<SslContext>>>,
+    /// The time and timeout of the TLS 1.2 session the last handshake
+    /// established (or resumed); `None` if it established none.
+    pub(crate) tls12_session_life: Option<(UnixTime, u32)>,
+    /// That session, built from `summary` on the first request
+    /// (`SSL_get1_session`): most connections never ask, so the handshake
+    /// does not pay for it.
+    pub(crate) tls12_session: OnceLock<crate::session::SslSession>,
+    /// The context a servername callback switched to; the cell is made
+    /// only when a servername callback is installed.
+    pub(crate) switched_ctx: OnceLock<Arc<std::sync::Mutex<Option<SslContext>>>>,
     fatal: Option<Error>,
     /// The code `get_error` reports for a return value <= 0.
     pub(crate) last: ErrorCode,
@@ -182,7 +193,7 @@ impl Engine {
             sni: None,
             verify_host: None,
             verify: inner.verify.clone(),
-            verify_result: Arc::new(std::sync::Mutex::new(X509_V_OK)),
+            verify_result: OnceLock::new(),
             mode: inner.mode,
             options: inner.options,
             alpn: inner.alpn.clone(),
@@ -204,8 +215,9 @@ impl Engine {
             summary: None,
             tickets: Vec::new(),
             session: None,
-            tls12_session: None,
-            switched_ctx: Arc::new(std::sync::Mutex::new(None)),
+            tls12_session_life: None,
+            tls12_session: OnceLock::new(),
+            switched_ctx: OnceLock::new(),
             fatal: None,
             last: ErrorCode::None,
             last_cause: None,
@@ -218,6 +230,33 @@ impl Engine {
             read_protected: false,
             ctx,
         }
+    }
+
+    /// The verify result cell the verifiers write, made on first use.
+    pub fn verify_result_cell(&self) -> VerifyResultCell {
+        self.verify_result
+            .get_or_init(|| Arc::new(std::sync::Mutex::new(X509_V_OK)))
+            .clone()
+    }
+
+    /// `SSL_get_verify_result`: `X509_V_OK` while no verifier was built.
+    pub fn verify_result(&self) -> i64 {
+        self.verify_result
+            .get()
+            .map_or(X509_V_OK, |c| *c.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The TLS 1.2 session of the last handshake, built on the first call.
+    pub fn tls12_session(&self) -> Option<crate::session::SslSession> {
+        let summary = self.summary.as_ref()?;
+        if summary.version != ProtocolVersion::TLSv1_2 {
+            return None;
+        }
+        let (time, timeout) = self.tls12_session_life?;
+        let session = self
+            .tls12_session
+            .get_or_init(|| crate::session::SslSession::from_summary(summary, time, timeout));
+        Some(session.clone())
     }
 
     /// True once the handshake completed.
@@ -735,15 +774,16 @@ impl Engine {
                 Ok(())
             }
             Action::HandshakeComplete(summary) => {
-                if summary.tls12_session.is_some() {
-                    self.tls12_session = Some(crate::session::SslSession::tls12_established(
+                self.tls12_session_life = summary.tls12_session.as_ref().map(|_| {
+                    crate::session::SslSession::tls12_life(
                         &summary,
                         self.session.as_ref(),
                         self.ctx.now(),
                         self.ctx.inner.sessions.timeout,
-                    ));
-                }
-                self.summary = Some(*summary);
+                    )
+                });
+                self.tls12_session = OnceLock::new();
+                self.summary = Some(summary);
                 Ok(())
             }
             Action::SessionTicket(ticket) => {

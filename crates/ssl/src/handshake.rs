@@ -141,7 +141,7 @@ impl Engine {
             pki: self.pki_context(),
             signatures,
             settings: self.verify.clone(),
-            result: self.verify_result.clone(),
+            result: self.verify_result_cell(),
             host: host.clone(),
         };
         let mut config = ClientConfig::with_offer(inner.provider, Arc::new(verifier), self.offer());
@@ -203,7 +203,10 @@ impl Engine {
         config.cert_resolver = inner.hooks.servername.clone().map(|callback| {
             Arc::new(crate::callbacks::SniAdapter {
                 callback,
-                switched: self.switched_ctx.clone(),
+                switched: self
+                    .switched_ctx
+                    .get_or_init(|| Arc::new(std::sync::Mutex::new(None)))
+                    .clone(),
             }) as Arc<dyn ferrotls_handshake::ResolvesServerCert>
         });
         config.alpn_selector = inner.hooks.alpn_select.clone().map(|cb| {
@@ -221,7 +224,7 @@ impl Engine {
                 pki: self.pki_context(),
                 inner: base,
                 settings: self.verify.clone(),
-                result: self.verify_result.clone(),
+                result: self.verify_result_cell(),
             };
             config.client_verifier = Some(Arc::new(verifier));
         }

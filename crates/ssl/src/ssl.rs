@@ -572,11 +572,7 @@ impl Ssl {
 
     /// `SSL_get_verify_result`: `X509_V_OK` (0) or an `X509_V_ERR_*` code.
     pub fn verify_result(&self) -> i64 {
-        *self
-            .engine
-            .verify_result
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        self.engine.verify_result()
     }
 
     /// `SSL_get0_alpn_selected`.
@@ -621,10 +617,8 @@ impl Ssl {
     /// client the newest ticket's (resumable until offered), otherwise one
     /// describing the connection (not resumable).
     pub fn session(&self) -> Option<crate::SslSession> {
-        if let (Some(s), Some(summary)) = (&self.engine.tls12_session, &self.engine.summary) {
-            if summary.version == ProtocolVersion::TLSv1_2 {
-                return Some(s.clone());
-            }
+        if let Some(s) = self.engine.tls12_session() {
+            return Some(s);
         }
         if let Some(s) = self.engine.tickets.last() {
             return Some(s.clone());
@@ -643,6 +637,7 @@ impl Ssl {
     pub fn switched_context(&self) -> Option<SslContext> {
         self.engine
             .switched_ctx
+            .get()?
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()

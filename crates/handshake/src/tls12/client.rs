@@ -694,7 +694,8 @@ impl ExpectFinished {
                 ticket: new_ticket.map(|t| t.0),
             }),
         };
-        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        let summary = Arc::new(summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         Ok(ClientState::Traffic(Box::new(ClientTraffic {
             t: Traffic {
                 master,

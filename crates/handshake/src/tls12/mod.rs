@@ -106,7 +106,7 @@ impl Tls12 {
 
     /// The negotiated parameters of the established connection.
     pub fn summary(&self) -> Option<&HandshakeSummary> {
-        self.established().map(|t| &t.summary)
+        self.established().map(|t| &*t.summary)
     }
 
     /// Starts a renegotiation: a client sends ClientHello, a server sends

@@ -143,7 +143,8 @@ impl Resumed {
             encode_message(HandshakeType::Finished, &client_verify_data)?,
         );
         let summary = summary(&hs, hs.suite, resume, new_ticket);
-        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        let summary = std::sync::Arc::new(summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         let hello = hs.hello;
         Ok(ClientState::Traffic(Box::new(ClientTraffic {
             t: Traffic {

@@ -277,7 +277,8 @@ impl ExpectFinished {
         let client_verify_data =
             this.master
                 .check_finished(true, &this.transcript.current_hash(), msg.body)?;
-        out.push(Action::HandshakeComplete(Box::new(this.summary.clone())));
+        let summary = Arc::new(this.summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         Ok(ServerState::Traffic(Box::new(ServerTraffic {
             t: Traffic {
                 master: this.master,
@@ -285,12 +286,11 @@ impl ExpectFinished {
                 server_random: this.server_random,
                 client_verify_data,
                 server_verify_data: this.server_verify_data,
-                ems: this
-                    .summary
+                ems: summary
                     .tls12_session
                     .as_ref()
                     .is_some_and(|s| s.extended_master_secret),
-                summary: this.summary,
+                summary,
                 limiter: Default::default(),
                 hello_request_sent: false,
             },

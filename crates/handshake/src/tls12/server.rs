@@ -569,7 +569,8 @@ impl ExpectFinished {
                 ticket_lifetime_hint: 0,
             }),
         };
-        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        let summary = Arc::new(summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         Ok(ServerState::Traffic(Box::new(ServerTraffic {
             t: Traffic {
                 master,

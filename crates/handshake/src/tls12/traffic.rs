@@ -18,7 +18,7 @@ pub(crate) struct Traffic {
     /// Whether the master secret is an extended one (RFC 7627 section 5.3:
     /// a renegotiation of such a connection must use EMS again).
     pub ems: bool,
-    pub summary: HandshakeSummary,
+    pub summary: std::sync::Arc<HandshakeSummary>,
     pub limiter: Limiter,
     /// Server: a HelloRequest was sent and no ClientHello answered it yet;
     /// that ClientHello is ours to accept, whatever the peer limit says.

@@ -667,7 +667,8 @@ impl ExpectFinished {
             peer_record_size_limit: record_size_limit,
             tls12_session: None,
         };
-        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        let summary = Arc::new(summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         Ok(ClientState::Traffic(Box::new(Traffic {
             role: Role::Client,
             suite,

@@ -514,7 +514,8 @@ impl ExpectFinished {
             suite,
             traffic_secret: client_ap.clone(),
         }));
-        out.push(Action::HandshakeComplete(Box::new(summary.clone())));
+        let summary = Arc::new(summary);
+        out.push(Action::HandshakeComplete(summary.clone()));
         psk::issue_tickets(&config, suite, &resumption, &summary, now, out)?;
         Ok(ServerState::Traffic(Box::new(Traffic {
             role: Role::Server,

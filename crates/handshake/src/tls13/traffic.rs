@@ -23,7 +23,7 @@ pub(crate) struct Traffic {
     pub write_secret: Secret,
     pub exporter_master_secret: Secret,
     pub resumption_master_secret: Secret,
-    pub summary: HandshakeSummary,
+    pub summary: std::sync::Arc<HandshakeSummary>,
 }
 
 impl Traffic {

@@ -227,7 +227,7 @@ impl Side {
                 }
                 Action::SetReadKeys(_) | Action::SetWriteKeys(_) => panic!("TLS 1.2 keys"),
                 Action::SetRecordSizeLimit { .. } => {}
-                Action::HandshakeComplete(s) => self.summary = Some(*s),
+                Action::HandshakeComplete(s) => self.summary = Some((*s).clone()),
                 Action::SessionTicket(t) => self.tickets.push(*t),
             }
         }

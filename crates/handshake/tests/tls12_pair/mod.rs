@@ -75,7 +75,7 @@ impl Side {
                     panic!("TLS 1.3 keys in a TLS 1.2 handshake")
                 }
                 Action::SetRecordSizeLimit { .. } => {}
-                Action::HandshakeComplete(s) => self.summaries.push(*s),
+                Action::HandshakeComplete(s) => self.summaries.push((*s).clone()),
                 other => panic!("unexpected action {other:?}"),
             }
         }

@@ -95,20 +95,20 @@ impl SslSession {
         })
     }
 
-    /// The TLS 1.2 session of a completed handshake. A resumption keeps the
-    /// time and timeout of the session it resumed (`resumed_from`), as
-    /// OpenSSL does: resuming does not extend a session's life.
-    pub(crate) fn tls12_established(
+    /// The time and timeout of the TLS 1.2 session a completed handshake
+    /// established. A resumption keeps those of the session it resumed
+    /// (`resumed_from`), as OpenSSL does: resuming does not extend a
+    /// session's life. The session itself is built only when asked for.
+    pub(crate) fn tls12_life(
         summary: &ferrotls_handshake::HandshakeSummary,
         resumed_from: Option<&SslSession>,
         now: UnixTime,
         timeout: u32,
-    ) -> Self {
-        let (time, timeout) = match resumed_from.filter(|_| summary.resumed) {
+    ) -> (UnixTime, u32) {
+        match resumed_from.filter(|_| summary.resumed) {
             Some(old) => (old.time(), old.timeout()),
             None => (now, timeout),
-        };
-        Self::from_summary(summary, time, timeout)
+        }
     }
 }
 
