@@ -63,22 +63,24 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
 
 /// Every suite of `provider`, in its order; each version picks its own
 /// from the list at negotiation time.
-fn default_suites(provider: &CryptoProvider) -> Vec<CipherSuite> {
+fn default_suites(provider: &CryptoProvider) -> Arc<[CipherSuite]> {
     provider.cipher_suites.iter().map(|s| s.suite()).collect()
 }
 
 /// What a configuration offers and accepts: versions, suites, groups and
-/// signature schemes, each in preference order.
+/// signature schemes, each in preference order. Shared slices: a caller
+/// that makes one configuration per connection from fixed settings (a
+/// context) hands out the same lists without copying them each time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Offer {
     /// Protocol versions, most preferred first.
-    pub versions: Vec<ProtocolVersion>,
+    pub versions: Arc<[ProtocolVersion]>,
     /// Cipher suites (each version uses its own).
-    pub cipher_suites: Vec<CipherSuite>,
+    pub cipher_suites: Arc<[CipherSuite]>,
     /// Key exchange groups.
-    pub groups: Vec<NamedGroup>,
+    pub groups: Arc<[NamedGroup]>,
     /// Signature schemes.
-    pub signature_schemes: Vec<SignatureScheme>,
+    pub signature_schemes: Arc<[SignatureScheme]>,
 }
 
 impl Offer {
@@ -86,10 +88,10 @@ impl Offer {
     /// TLS 1.3, every suite of `provider`, the default groups and schemes.
     pub fn defaults(provider: &CryptoProvider) -> Self {
         Self {
-            versions: vec![ProtocolVersion::TLSv1_3],
+            versions: Arc::from([ProtocolVersion::TLSv1_3]),
             cipher_suites: default_suites(provider),
-            groups: DEFAULT_GROUPS.to_vec(),
-            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            groups: Arc::from(DEFAULT_GROUPS),
+            signature_schemes: Arc::from(DEFAULT_SIGNATURE_SCHEMES),
         }
     }
 }
@@ -158,16 +160,16 @@ pub struct ClientConfig {
     pub provider: &'static CryptoProvider,
     /// Versions to offer (TLS 1.3 and/or TLS 1.2). With both, the
     /// ClientHello offers both and the server picks.
-    pub versions: Vec<ProtocolVersion>,
+    pub versions: Arc<[ProtocolVersion]>,
     /// Cipher suites, most preferred first.
-    pub cipher_suites: Vec<CipherSuite>,
+    pub cipher_suites: Arc<[CipherSuite]>,
     /// Groups for supported_groups, most preferred first.
-    pub groups: Vec<NamedGroup>,
+    pub groups: Arc<[NamedGroup]>,
     /// How many of the first usable `groups` get a key share in the first
     /// ClientHello (each costs a key generation and bytes on the wire).
     pub key_share_count: usize,
     /// Schemes for signature_algorithms.
-    pub signature_schemes: Vec<SignatureScheme>,
+    pub signature_schemes: Arc<[SignatureScheme]>,
     /// Judges the server's certificate chain and CertificateVerify.
     pub verifier: Arc<dyn ServerCertVerifier>,
     /// ALPN protocols to offer, most preferred first (empty: no ALPN).
@@ -265,13 +267,13 @@ pub struct ServerConfig {
     pub provider: &'static CryptoProvider,
     /// Versions to accept (TLS 1.3 and/or TLS 1.2); TLS 1.3 wins when both
     /// sides have it.
-    pub versions: Vec<ProtocolVersion>,
+    pub versions: Arc<[ProtocolVersion]>,
     /// Cipher suites in server preference order (the server's order wins).
-    pub cipher_suites: Vec<CipherSuite>,
+    pub cipher_suites: Arc<[CipherSuite]>,
     /// Groups in server preference order.
-    pub groups: Vec<NamedGroup>,
+    pub groups: Arc<[NamedGroup]>,
     /// Schemes the server accepts for client CertificateVerify.
-    pub signature_schemes: Vec<SignatureScheme>,
+    pub signature_schemes: Arc<[SignatureScheme]>,
     /// The server's certificate chain and key.
     pub cert: Arc<CertifiedKey>,
     /// Set to ask for (and judge) client certificates.
@@ -438,13 +440,13 @@ mod tests {
         let c = ClientConfig::new(provider, Arc::new(NoVerifier));
         assert_eq!(c.versions, d.versions);
         assert_eq!(c.cipher_suites, d.cipher_suites);
-        assert_eq!(c.groups, DEFAULT_GROUPS);
-        assert_eq!(c.signature_schemes, DEFAULT_SIGNATURE_SCHEMES);
+        assert_eq!(*c.groups, *DEFAULT_GROUPS);
+        assert_eq!(*c.signature_schemes, *DEFAULT_SIGNATURE_SCHEMES);
         let mine = Offer {
-            versions: vec![ProtocolVersion::TLSv1_2],
-            cipher_suites: d.cipher_suites[..1].to_vec(),
-            groups: vec![NamedGroup::X25519],
-            signature_schemes: vec![SignatureScheme::ED25519],
+            versions: Arc::from([ProtocolVersion::TLSv1_2]),
+            cipher_suites: Arc::from(&d.cipher_suites[..1]),
+            groups: Arc::from([NamedGroup::X25519]),
+            signature_schemes: Arc::from([SignatureScheme::ED25519]),
         };
         let c = ClientConfig::with_offer(provider, Arc::new(NoVerifier), mine.clone());
         assert_eq!(c.versions, mine.versions);

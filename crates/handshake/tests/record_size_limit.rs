@@ -30,10 +30,10 @@ fn configs(
     s: Option<u16>,
 ) -> (ClientConfig, ServerConfig) {
     let mut cc = pki.client_config();
-    cc.versions = vec![version];
+    cc.versions = vec![version].into();
     cc.record_size_limit = c;
     let mut sc = pki.server_config();
-    sc.versions = vec![version];
+    sc.versions = vec![version].into();
     sc.record_size_limit = s;
     (cc, sc)
 }
@@ -260,7 +260,7 @@ fn p08_tls12_limit_not_acknowledged_unless_both_have_one() {
 fn p08_tls12_client_offering_both_versions_is_capped_by_the_server() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let (mut cc, sc) = configs(&pki, TLS12, Some(16385), Some(16385));
-    cc.versions = vec![TLS13, TLS12];
+    cc.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(cc, sc);
     let HandshakeMessage::ClientHello(ch) = decode(hs(&p.c.outbox[0]), TLS12) else {
         panic!()

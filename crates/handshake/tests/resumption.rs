@@ -297,14 +297,14 @@ fn p07_ticket_of_another_hash_is_not_used() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let keys = keys();
     let mut server = ticketing_server(&pki, &keys);
-    server.cipher_suites = vec![CipherSuite::TLS13_AES_256_GCM_SHA384];
+    server.cipher_suites = vec![CipherSuite::TLS13_AES_256_GCM_SHA384].into();
     let tickets = first_connection(&pki, server);
     assert_eq!(
         tickets[0].suite.suite,
         CipherSuite::TLS13_AES_256_GCM_SHA384
     );
     let mut server = ticketing_server(&pki, &keys);
-    server.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256];
+    server.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256].into();
     let mut r = Run::new(pki.client_config(), server, Some(&tickets[0]));
     r.run().unwrap();
     r.pair.assert_complete();
@@ -319,7 +319,7 @@ fn p07_resumption_survives_a_hello_retry_request() {
     let mut client = pki.client_config();
     client.key_share_count = 1; // X25519MLKEM768 only
     let mut server = ticketing_server(&pki, &keys);
-    server.groups = vec![ferrotls_core::NamedGroup::SECP384R1];
+    server.groups = vec![ferrotls_core::NamedGroup::SECP384R1].into();
     let mut r = Run::new(client, server, Some(&tickets[0]));
     r.run().unwrap();
     r.pair.assert_complete();

@@ -41,13 +41,13 @@ const GROUPS: [NamedGroup; 3] = [
 
 fn client12(pki: &Pki) -> ClientConfig {
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     c
 }
 
 fn server12(pki: &Pki) -> ServerConfig {
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     s
 }
 
@@ -83,9 +83,9 @@ fn encode_ch(ch: ClientHelloPayload) -> Vec<u8> {
 /// Runs one handshake and checks what both sides agreed on.
 fn handshake_ok(pki: &Pki, suite: CipherSuite, group: NamedGroup, schemes: &[SignatureScheme]) {
     let mut c = client12(pki);
-    c.cipher_suites = vec![suite];
-    c.groups = vec![group];
-    c.signature_schemes = schemes.to_vec();
+    c.cipher_suites = vec![suite].into();
+    c.groups = vec![group].into();
+    c.signature_schemes = schemes.to_vec().into();
     let mut p = Pair12::new(c, server12(pki));
     p.run()
         .unwrap_or_else(|e| panic!("{suite:?} {group:?}: {e}"));
@@ -181,13 +181,13 @@ fn p02_suite_follows_the_certificate_key() {
 fn p03_hybrid_group_is_never_used_in_tls12() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = client12(&pki);
-    c.groups = vec![NamedGroup::X25519MLKEM768, NamedGroup::SECP384R1];
+    c.groups = vec![NamedGroup::X25519MLKEM768, NamedGroup::SECP384R1].into();
     let mut p = Pair12::new(c, server12(&pki));
     p.run().unwrap();
     assert_eq!(p.c.summaries[0].group, Some(NamedGroup::SECP384R1));
 
     let mut c = client12(&pki);
-    c.groups = vec![NamedGroup::X25519MLKEM768];
+    c.groups = vec![NamedGroup::X25519MLKEM768].into();
     let mut p = Pair12::new(c, server12(&pki));
     let e = p.client_to_server().unwrap_err();
     assert_eq!(e, PeerIncompatible::NoCommonGroup.into());
@@ -197,7 +197,7 @@ fn p03_hybrid_group_is_never_used_in_tls12() {
 fn p01_one_config_serves_both_versions() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut both = pki.server_config();
-    both.versions = vec![TLS13, TLS12];
+    both.versions = vec![TLS13, TLS12].into();
     // A TLS 1.2-only client gets TLS 1.2 ...
     let mut p = Pair12::new(client12(&pki), both.clone());
     p.run().unwrap();
@@ -205,7 +205,7 @@ fn p01_one_config_serves_both_versions() {
     assert_eq!(p.s.summaries[0].version, TLS12);
     // ... and a client offering both gets TLS 1.3.
     let mut c = pki.client_config();
-    c.versions = vec![TLS13, TLS12];
+    c.versions = vec![TLS13, TLS12].into();
     let mut p = Pair::new(c, both);
     p.run().unwrap();
     p.assert_complete();
@@ -216,7 +216,7 @@ fn p01_one_config_serves_both_versions() {
 fn p01_client_offering_both_talks_to_a_tls12_server() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.versions = vec![TLS13, TLS12];
+    c.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(c, server12(&pki));
     let ch = client_hello(hs(&p.c.outbox[0]));
     assert_eq!(ch.client_version, TLS12);
@@ -236,7 +236,7 @@ fn p01_client_offering_both_talks_to_a_tls12_server() {
     // A TLS 1.2-only server does not set the sentinel.
     // (checked on a fresh pair, whose ServerHello we can read)
     let mut c = pki.client_config();
-    c.versions = vec![TLS13, TLS12];
+    c.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(c, server12(&pki));
     p.client_to_server().unwrap();
     let sh = server_hello(hs(&p.s.outbox[0]));
@@ -247,7 +247,7 @@ fn p01_client_offering_both_talks_to_a_tls12_server() {
 fn p01_tls13_server_sets_downgrade_sentinel_for_tls12_client() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut both = pki.server_config();
-    both.versions = vec![TLS13, TLS12];
+    both.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(client12(&pki), both);
     p.client_to_server().unwrap();
     let sh = server_hello(hs(&p.s.outbox[0]));
@@ -263,9 +263,9 @@ fn p01_tls13_client_detects_downgrade_sentinel() {
     // can do 1.3) answers 1.2 with the sentinel, and the client stops.
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.versions = vec![TLS13, TLS12];
+    c.versions = vec![TLS13, TLS12].into();
     let mut s = pki.server_config();
-    s.versions = vec![TLS13, TLS12];
+    s.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(c, s);
     let mut ch = client_hello(hs(&p.c.outbox[0]));
     ch.extensions.retain(|e| {
@@ -293,7 +293,7 @@ fn p01_tls13_client_detects_downgrade_sentinel() {
 fn s16_client_offering_only_old_versions_gets_protocol_version() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut s = pki.server_config();
-    s.versions = vec![TLS13, TLS12];
+    s.versions = vec![TLS13, TLS12].into();
     let mut p = Pair12::new(client12(&pki), s);
     let mut ch = client_hello(hs(&p.c.outbox[0]));
     ch.client_version = ProtocolVersion::TLSv1_1;
@@ -437,7 +437,7 @@ fn p06_client_authentication_in_tls12() {
         let mut c = client12(&pki);
         c.client_auth_cert = Some(pki.client.clone());
         let mut s = pki.server_config_client_auth(true);
-        s.versions = vec![TLS12];
+        s.versions = vec![TLS12].into();
         let mut p = Pair12::new(c, s);
         p.run().unwrap();
         p.assert_complete();
@@ -450,7 +450,7 @@ fn p06_client_authentication_in_tls12() {
 fn p06_mandatory_client_auth_without_certificate_fails() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut s = pki.server_config_client_auth(true);
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     let mut p = Pair12::new(client12(&pki), s);
     let e = p.run().unwrap_err();
     // handshake_failure in TLS 1.2, as OpenSSL sends (certificate_required
@@ -463,7 +463,7 @@ fn p06_mandatory_client_auth_without_certificate_fails() {
 
     // Optional: the handshake completes without a client identity.
     let mut s = pki.server_config_client_auth(false);
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     let mut p = Pair12::new(client12(&pki), s);
     p.run().unwrap();
     p.assert_complete();
@@ -540,7 +540,7 @@ fn r01_hello_request_during_handshake_is_ignored() {
 fn tls12_config_checks() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = client12(&pki);
-    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256];
+    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256].into();
     let mut out = Vec::new();
     let r = Handshake::new_client(Arc::new(c), Some(server_name()), &mut out);
     assert!(matches!(r, Err(Error::ApiMisuse(_))));

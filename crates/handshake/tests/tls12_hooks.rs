@@ -21,13 +21,13 @@ const TLS12: ProtocolVersion = ProtocolVersion::TLSv1_2;
 
 fn client12(pki: &Pki) -> ClientConfig {
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     c
 }
 
 fn server12(pki: &Pki) -> ServerConfig {
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     s
 }
 

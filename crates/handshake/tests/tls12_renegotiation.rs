@@ -15,9 +15,9 @@ const TLS12: ProtocolVersion = ProtocolVersion::TLSv1_2;
 
 fn configs(pki: &Pki) -> (ClientConfig, ServerConfig) {
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     (c, s)
 }
 
@@ -87,10 +87,10 @@ fn s11_server_initiated_renegotiation() {
 fn s11_renegotiation_with_client_auth_keeps_identity() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     c.client_auth_cert = Some(pki.client.clone());
     let mut s = pki.server_config_client_auth(true);
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     let mut p = Pair12::new(c, s);
     p.run().unwrap();
     p.renegotiate(true).unwrap();
@@ -212,7 +212,7 @@ fn s11_server_certificate_change_refused_unless_allowed() {
             .build();
     for allow in [false, true] {
         let mut c = ClientConfig::new(&ferrotls_crypto::DEFAULT_PROVIDER, verifier.clone());
-        c.versions = vec![TLS12];
+        c.versions = vec![TLS12].into();
         c.renegotiation.allow_cert_change = allow;
         let (_, s) = configs(&pki);
         let mut p = Pair12::new(c, s);

@@ -27,14 +27,14 @@ const CLIENT_HELLO: u8 = 1;
 
 fn client12(pki: &Pki, tickets: bool) -> ClientConfig {
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     c.enable_tickets = tickets;
     c
 }
 
 fn server_tickets(pki: &Pki) -> ServerConfig {
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     s.tickets.keys = Some(Arc::new(
         TicketKeys::new(&DEFAULT_PROVIDER, 3600, now()).unwrap(),
     ));

@@ -25,14 +25,14 @@ const TLS12: ProtocolVersion = ProtocolVersion::TLSv1_2;
 
 fn client12(pki: &Pki) -> ClientConfig {
     let mut c = pki.client_config();
-    c.versions = vec![TLS12];
+    c.versions = vec![TLS12].into();
     c
 }
 
 /// A TLS 1.2 server issuing tickets.
 fn server_tickets(pki: &Pki, keys: &Arc<TicketKeys>) -> ServerConfig {
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     s.tickets.keys = Some(keys.clone());
     s
 }
@@ -57,7 +57,7 @@ impl ServerSessionCache for MapCache {
 /// A TLS 1.2 server with a session cache and no tickets.
 fn server_cache(pki: &Pki, cache: &Arc<MapCache>) -> ServerConfig {
     let mut s = pki.server_config();
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     s.tickets.keys = None;
     s.session_cache = Some(cache.clone() as Arc<dyn ServerSessionCache>);
     s
@@ -351,7 +351,7 @@ fn p06_tls12_client_certificate_callback() {
     let mut c = client12(&pki);
     c.client_cert_resolver = Some(resolver.clone());
     let mut s = pki.server_config_client_auth(true);
-    s.versions = vec![TLS12];
+    s.versions = vec![TLS12].into();
     let p = full(c, s);
     assert_eq!(p.s.summaries[0].peer_certificates, pki.client.chain);
     assert!(p.s.summaries[0].signature_scheme.is_some());

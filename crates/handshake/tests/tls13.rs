@@ -30,10 +30,10 @@ fn p01_full_handshake_every_suite_group_and_certificate() {
         for suite in SUITES {
             for group in GROUPS {
                 let mut c = pki.client_config();
-                c.cipher_suites = vec![suite];
-                c.groups = vec![group];
+                c.cipher_suites = vec![suite].into();
+                c.groups = vec![group].into();
                 let mut s = pki.server_config();
-                s.groups = vec![group];
+                s.groups = vec![group].into();
                 let mut p = Pair::new(c, s);
                 p.run()
                     .unwrap_or_else(|e| panic!("{name} {suite:?} {group:?}: {e}"));
@@ -117,10 +117,10 @@ fn stray_change_cipher_spec_is_ignored_during_the_handshake_only() {
 fn p03_hello_retry_request_when_no_share_fits() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1];
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1].into();
     c.key_share_count = 1;
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::SECP384R1];
+    s.groups = vec![NamedGroup::SECP384R1].into();
     let mut p = Pair::new(c, s);
     p.run().unwrap();
     p.assert_complete();
@@ -136,10 +136,10 @@ fn p03_hello_retry_request_when_no_share_fits() {
 fn p03_hello_retry_request_to_the_hybrid_group() {
     let pki = Pki::new(&rcgen::PKCS_ED25519);
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::SECP256R1, NamedGroup::X25519MLKEM768];
+    c.groups = vec![NamedGroup::SECP256R1, NamedGroup::X25519MLKEM768].into();
     c.key_share_count = 1;
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::X25519MLKEM768];
+    s.groups = vec![NamedGroup::X25519MLKEM768].into();
     let mut p = Pair::new(c, s);
     p.run().unwrap();
     p.assert_complete();
@@ -153,10 +153,10 @@ fn p03_hello_retry_request_to_the_hybrid_group() {
 fn server_prefers_a_shared_group_over_a_retry() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1];
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1].into();
     c.key_share_count = 1;
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::SECP384R1, NamedGroup::X25519];
+    s.groups = vec![NamedGroup::SECP384R1, NamedGroup::X25519].into();
     let mut p = Pair::new(c, s);
     p.run().unwrap();
     let cs = p.c.summary.as_ref().unwrap();
@@ -168,12 +168,13 @@ fn server_prefers_a_shared_group_over_a_retry() {
 fn server_picks_its_preferred_suite() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut c = pki.client_config();
-    c.cipher_suites = SUITES.to_vec();
+    c.cipher_suites = SUITES.to_vec().into();
     let mut s = pki.server_config();
     s.cipher_suites = vec![
         CipherSuite::TLS13_CHACHA20_POLY1305_SHA256,
         CipherSuite::TLS13_AES_128_GCM_SHA256,
-    ];
+    ]
+    .into();
     let mut p = Pair::new(c, s);
     p.run().unwrap();
     assert_eq!(
@@ -319,7 +320,7 @@ fn key_update_before_completion_is_api_misuse() {
 fn p09_exporter_values_equal_on_both_sides() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P384_SHA384);
     let mut c = pki.client_config();
-    c.cipher_suites = vec![CipherSuite::TLS13_AES_256_GCM_SHA384];
+    c.cipher_suites = vec![CipherSuite::TLS13_AES_256_GCM_SHA384].into();
     let mut p = Pair::new(c, pki.server_config());
     let mut early = [0u8; 16];
     assert!(
@@ -449,15 +450,15 @@ fn unusable_configurations_fail_loudly_before_any_byte_is_sent() {
     };
 
     let mut c = pki.client_config();
-    c.versions = Vec::new();
+    c.versions = Vec::new().into();
     assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
 
     let mut c = pki.client_config();
-    c.cipher_suites = vec![CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
+    c.cipher_suites = vec![CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256].into();
     assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
 
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X448];
+    c.groups = vec![NamedGroup::X448].into();
     assert!(matches!(start(c), Err(Error::ApiMisuse(_))));
 
     let mut c = pki.client_config();
@@ -470,7 +471,7 @@ fn unusable_configurations_fail_loudly_before_any_byte_is_sent() {
 
     // A server with no usable suite fails at its first message, and stays failed.
     let mut s = pki.server_config();
-    s.cipher_suites = vec![];
+    s.cipher_suites = vec![].into();
     let mut p = Pair::new(pki.client_config(), s);
     let e = p.client_to_server().unwrap_err();
     assert!(matches!(e, Error::ApiMisuse(_)));

@@ -191,10 +191,10 @@ fn r01_unknown_ca_from_the_verifier() {
 fn r01_second_hello_retry_request_is_unexpected_message() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1];
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1].into();
     c.key_share_count = 1;
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::SECP384R1];
+    s.groups = vec![NamedGroup::SECP384R1].into();
     let mut p = Pair::new(c, s);
     p.client_to_server().unwrap();
     let hrr = p.s.outbox[0].clone();
@@ -224,7 +224,7 @@ fn forge_hrr(ch: &ClientHelloPayload, group: NamedGroup) -> Vec<u8> {
 fn r01_hello_retry_request_for_a_group_not_offered_is_illegal_parameter() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP256R1];
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP256R1].into();
     let mut p = Pair::new(c, pki.server_config());
     let ch = client_hello(&p.c.outbox[0]);
     let hrr = forge_hrr(&ch, NamedGroup::SECP384R1);
@@ -253,7 +253,7 @@ fn edited_server_hello(p: &mut Pair, edit: impl FnOnce(&mut ServerHelloPayload))
 fn r01_server_hello_with_unoffered_suite_is_illegal_parameter() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256];
+    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256].into();
     let mut p = Pair::new(c, pki.server_config());
     let sh = edited_server_hello(&mut p, |sh| {
         sh.cipher_suite = CipherSuite::TLS13_AES_256_GCM_SHA384
@@ -305,7 +305,7 @@ fn s16_tls12_server_hello_without_sentinel() {
     // Offered (TLS 1.2 listed in the config): handled as TLS 1.2, where
     // the TLS 1.3 suite of this ServerHello was never offered.
     let mut c = pki.client_config();
-    c.versions = vec![ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
+    c.versions = vec![ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2].into();
     let mut p = Pair::new(c, pki.server_config());
     let sh = edited_server_hello(&mut p, |sh| sh.extensions.clear());
     let e = client_rejects(&mut p, &sh, A::IllegalParameter);
@@ -319,9 +319,9 @@ fn s16_tls12_server_hello_without_sentinel() {
 fn r01_no_common_suite_is_handshake_failure() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256];
+    c.cipher_suites = vec![CipherSuite::TLS13_AES_128_GCM_SHA256].into();
     let mut s = pki.server_config();
-    s.cipher_suites = vec![CipherSuite::TLS13_CHACHA20_POLY1305_SHA256];
+    s.cipher_suites = vec![CipherSuite::TLS13_CHACHA20_POLY1305_SHA256].into();
     let mut p = Pair::new(c, s);
     let ch = p.c.outbox.remove(0);
     let e = server_rejects(&mut p, &ch, A::HandshakeFailure);
@@ -332,9 +332,9 @@ fn r01_no_common_suite_is_handshake_failure() {
 fn r01_no_common_group_is_handshake_failure() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519];
+    c.groups = vec![NamedGroup::X25519].into();
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::SECP384R1];
+    s.groups = vec![NamedGroup::SECP384R1].into();
     let mut p = Pair::new(c, s);
     let ch = p.c.outbox.remove(0);
     let e = server_rejects(&mut p, &ch, A::HandshakeFailure);
@@ -468,10 +468,10 @@ fn r01_hello_retry_request_that_changes_nothing_is_illegal_parameter() {
 fn r01_second_client_hello_without_the_requested_share_is_illegal_parameter() {
     let pki = pki();
     let mut c = pki.client_config();
-    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1];
+    c.groups = vec![NamedGroup::X25519, NamedGroup::SECP384R1].into();
     c.key_share_count = 1;
     let mut s = pki.server_config();
-    s.groups = vec![NamedGroup::SECP384R1];
+    s.groups = vec![NamedGroup::SECP384R1].into();
     let mut p = Pair::new(c, s);
     let ch1 = p.c.outbox[0].clone();
     p.client_to_server().unwrap();

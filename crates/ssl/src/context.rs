@@ -97,12 +97,18 @@ pub(crate) struct ContextInner {
 /// the context alone.
 #[derive(Default)]
 pub(crate) struct Frozen {
-    /// The versions to offer, most preferred first.
-    pub versions: Vec<ProtocolVersion>,
+    /// The versions to offer, most preferred first. This and the next
+    /// three lists are shared with every connection's handshake
+    /// configuration, not copied into each.
+    pub versions: Arc<[ProtocolVersion]>,
     /// The suites to offer: the TLS 1.3 ones, then the TLS 1.2 ones when
     /// TLS 1.2 is among `versions`; each list the one set, else the
     /// provider's, in its order.
-    pub suites: Vec<CipherSuite>,
+    pub suites: Arc<[CipherSuite]>,
+    /// The groups set, else the handshake's defaults.
+    pub groups: Arc<[NamedGroup]>,
+    /// The signature schemes set, else the handshake's defaults.
+    pub signature_schemes: Arc<[SignatureScheme]>,
     /// `chain` and `key` together, when both are set.
     pub certified: Option<Arc<CertifiedKey>>,
     /// The pki verifier of server chains and signatures over `roots`.
@@ -524,8 +530,16 @@ impl SslContextBuilder {
             }
         }
         self.inner.frozen = Frozen {
-            versions,
-            suites,
+            versions: versions.into(),
+            suites: suites.into(),
+            groups: match &inner.groups {
+                Some(g) => g.as_slice().into(),
+                None => ferrotls_handshake::DEFAULT_GROUPS.into(),
+            },
+            signature_schemes: match &inner.sigalgs {
+                Some(s) => s.as_slice().into(),
+                None => ferrotls_handshake::DEFAULT_SIGNATURE_SCHEMES.into(),
+            },
             certified: inner
                 .key
                 .clone()

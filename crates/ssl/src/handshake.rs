@@ -6,9 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use ferrotls_core::{ApiMisuse, Error, ServerName};
-use ferrotls_handshake::{
-    ClientConfig, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Handshake, Offer, Role, ServerConfig,
-};
+use ferrotls_handshake::{ClientConfig, Handshake, Offer, Role, ServerConfig};
 
 use crate::engine::{Engine, Got, Step};
 use crate::modes::{SslOptions, VerifyMode};
@@ -233,21 +231,15 @@ impl Engine {
 }
 
 impl Engine {
-    /// Versions, suites, groups and signature schemes from the context;
-    /// groups and schemes are the handshake's defaults unless set.
+    /// Versions, suites, groups and signature schemes: the context's
+    /// lists, shared rather than copied.
     fn offer(&self) -> Offer {
-        let inner = &self.ctx.inner;
+        let frozen = &self.ctx.inner.frozen;
         Offer {
-            versions: inner.frozen.versions.clone(),
-            cipher_suites: inner.frozen.suites.clone(),
-            groups: match &inner.groups {
-                Some(g) => g.clone(),
-                None => DEFAULT_GROUPS.to_vec(),
-            },
-            signature_schemes: match &inner.sigalgs {
-                Some(s) => s.clone(),
-                None => DEFAULT_SIGNATURE_SCHEMES.to_vec(),
-            },
+            versions: frozen.versions.clone(),
+            cipher_suites: frozen.suites.clone(),
+            groups: frozen.groups.clone(),
+            signature_schemes: frozen.signature_schemes.clone(),
         }
     }
 

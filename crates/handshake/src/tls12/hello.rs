@@ -60,7 +60,7 @@ pub(crate) fn renegotiation_hello(
     }
     exts.push(ClientExtension::SupportedGroups(groups));
     exts.push(ClientExtension::SignatureAlgorithms(
-        config.signature_schemes.clone(),
+        config.signature_schemes.to_vec(),
     ));
     if !config.alpn_protocols.is_empty() {
         exts.push(ClientExtension::Alpn(

@@ -71,7 +71,7 @@ pub(crate) fn first_hello(
     };
 
     let mut groups: Vec<NamedGroup> = Vec::with_capacity(config.groups.len());
-    for g in &config.groups {
+    for g in config.groups.iter() {
         if provider.kx_group(*g).is_some() && !groups.contains(g) {
             groups.push(*g);
         }
@@ -142,7 +142,7 @@ pub(crate) fn first_hello(
     }
     exts.push(ClientExtension::SupportedGroups(groups.clone()));
     exts.push(ClientExtension::SignatureAlgorithms(
-        config.signature_schemes.clone(),
+        config.signature_schemes.to_vec(),
     ));
     if !config.alpn_protocols.is_empty() {
         exts.push(ClientExtension::Alpn(

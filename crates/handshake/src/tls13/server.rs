@@ -395,7 +395,7 @@ fn encrypted_extensions(
 ) -> EncryptedExtensions {
     let mut exts = Vec::new();
     if config.send_supported_groups {
-        exts.push(ServerExtension::SupportedGroups(config.groups.clone()));
+        exts.push(ServerExtension::SupportedGroups(config.groups.to_vec()));
     }
     if let (Some(_), Some(limit)) = (ch.record_size_limit(), config.record_size_limit) {
         exts.push(ServerExtension::RecordSizeLimit(limit));
