@@ -7,8 +7,10 @@
 //! costs one pass over its bytes and no allocation.
 
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
-use ferrotls_core::crypto::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
-use ferrotls_core::{ApiMisuse, Error};
+use ferrotls_core::Error;
+use ferrotls_core::crypto::{
+    AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN, check_seal_out_len, open_out_len,
+};
 
 /// One AEAD algorithm.
 pub struct Aead {
@@ -115,11 +117,7 @@ impl AeadKey for Key {
         extra_in: &[u8],
         out: &mut [u8],
     ) -> Result<(), Error> {
-        if out.len() != plaintext.len() + extra_in.len() + TAG_LEN {
-            return Err(
-                ApiMisuse::BadArgument("AEAD output is not plaintext + extra + tag long").into(),
-            );
-        }
+        check_seal_out_len(plaintext.len() + extra_in.len(), out.len())?;
         let (ciphertext, extra_and_tag) = out.split_at_mut(plaintext.len());
         self.key
             .seal_out_of_place_scatter(
@@ -142,14 +140,8 @@ impl AeadKey for Key {
         in_ciphertext_and_tag: &mut [u8],
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        // A record too short to hold a tag is as unauthentic as a bad tag.
-        let len = in_ciphertext_and_tag
-            .len()
-            .checked_sub(TAG_LEN)
-            .ok_or(Error::DecryptError)?;
-        let Some(dest) = out.get_mut(..len) else {
-            return Err(ApiMisuse::BadArgument("AEAD output shorter than the plaintext").into());
-        };
+        let len = open_out_len(in_ciphertext_and_tag.len(), out.len())?;
+        let dest = &mut out[..len];
         let (ciphertext, tag) = in_ciphertext_and_tag.split_at(len);
         let opened = self.key.open_separate_gather(
             Nonce::assume_unique_for_key(*nonce),

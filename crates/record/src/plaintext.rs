@@ -6,6 +6,7 @@ use ferrotls_core::{
     ApiMisuse, ContentType, Error, InvalidMessage, PeerMisbehaved, ProtocolVersion,
 };
 
+use crate::aead::record_room;
 use crate::deframer::OpaqueRecord;
 use crate::empty::EmptyRun;
 use crate::header::RecordHeader;
@@ -34,9 +35,7 @@ impl MessageEncrypter for PlaintextEncrypter {
     ) -> Result<usize, Error> {
         let length = check_outgoing_len(plaintext.len(), 0)?;
         let total = HEADER_LEN + plaintext.len();
-        let Some(record) = out.get_mut(..total) else {
-            return Err(ApiMisuse::BadArgument("output buffer too short for the record").into());
-        };
+        let record = record_room(out, total)?;
         // RFC 8446 section 5.1: 0x0303 in every record but (optionally)
         // the first ClientHello, so 0x0303 is always correct.
         let header = RecordHeader::new(content_type, ProtocolVersion::TLSv1_2, length);

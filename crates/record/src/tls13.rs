@@ -153,11 +153,8 @@ impl MessageDecrypter for Tls13Decrypter {
             Outer::Protected(rec) => rec,
             Outer::Clear(plain) => return Ok(plain),
         };
+        let (nonce, aad) = self.prepare(&rec)?;
         let payload = rec.payload;
-        check_ciphertext_len(payload.len())?;
-        let seq = self.seq.peek()?;
-        let aad = rec.header.encode();
-        let nonce = self.iv.nonce_for(seq);
         let inner = open_in_place(&*self.key, &mut self.seq, &nonce, &aad, payload)?;
         let (content_type, len) = self.inner_type(inner)?;
         Ok(PlainRecord {
@@ -182,11 +179,8 @@ impl MessageDecrypter for Tls13Decrypter {
         if rec.header.content_type != ContentType::ApplicationData || !fits {
             return self.decrypt(rec).map(Decrypted::Record);
         }
+        let (nonce, aad) = self.prepare(&rec)?;
         let payload = rec.payload;
-        check_ciphertext_len(payload.len())?;
-        let seq = self.seq.peek()?;
-        let aad = rec.header.encode();
-        let nonce = self.iv.nonce_for(seq);
         let dest = &mut dest[..payload.len() - TAG_LEN];
         open_into(&*self.key, &mut self.seq, &nonce, &aad, payload, dest)?;
         let (content_type, len) = match self.inner_type(dest) {
@@ -249,6 +243,17 @@ fn check_ciphertext_len(len: usize) -> Result<(), Error> {
 }
 
 impl Tls13Decrypter {
+    /// The checks made before any AEAD work, and the record's nonce and
+    /// additional data (its header).
+    fn prepare(
+        &self,
+        rec: &OpaqueRecord<'_>,
+    ) -> Result<([u8; NONCE_LEN], [u8; HEADER_LEN]), Error> {
+        check_ciphertext_len(rec.payload.len())?;
+        let seq = self.seq.peek()?;
+        Ok((self.iv.nonce_for(seq), rec.header.encode()))
+    }
+
     /// The checks on an authenticated TLSInnerPlaintext: its size, the
     /// real content type (the last non-zero byte, after the content and
     /// before the padding) and the fragment rules. Returns the type and

@@ -185,14 +185,8 @@ pub trait AeadKey: Send + Sync {
         extra_in: &[u8],
         out: &mut [u8],
     ) -> Result<(), Error> {
-        // A mis-sized `out` is a record layer bug: reported, never sealed.
+        check_seal_out_len(plaintext.len() + extra_in.len(), out.len())?;
         let body_len = plaintext.len() + extra_in.len();
-        if out.len() != body_len + TAG_LEN {
-            return Err(crate::error::ApiMisuse::BadArgument(
-                "AEAD output is not plaintext + extra + tag long",
-            )
-            .into());
-        }
         let (body, tag_out) = out.split_at_mut(body_len);
         let (main, extra) = body.split_at_mut(plaintext.len());
         main.copy_from_slice(plaintext);
@@ -226,18 +220,7 @@ pub trait AeadKey: Send + Sync {
         in_ciphertext_and_tag: &mut [u8],
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        // Too short for a tag is as unauthentic as a bad tag; too small an
-        // output is the caller's bug.
-        let len = in_ciphertext_and_tag
-            .len()
-            .checked_sub(TAG_LEN)
-            .ok_or(Error::DecryptError)?;
-        if out.len() < len {
-            return Err(crate::error::ApiMisuse::BadArgument(
-                "AEAD output shorter than the plaintext",
-            )
-            .into());
-        }
+        let len = open_out_len(in_ciphertext_and_tag.len(), out.len())?;
         let opened = self.open_in_place(nonce, aad, in_ciphertext_and_tag)?;
         match (in_ciphertext_and_tag.get(..opened), out.get_mut(..opened)) {
             (Some(plain), Some(dest)) if opened == len => {
@@ -249,6 +232,33 @@ pub trait AeadKey: Send + Sync {
             _ => Err(Error::DecryptError),
         }
     }
+}
+
+/// The argument rule of [`AeadKey::seal_out_of_place`], for every
+/// provider: `out` is exactly the sealed bytes (`body_len`) plus the tag.
+/// A mis-sized `out` is a record layer bug: reported, never sealed.
+pub fn check_seal_out_len(body_len: usize, out_len: usize) -> Result<(), Error> {
+    if out_len != body_len + TAG_LEN {
+        return Err(crate::error::ApiMisuse::BadArgument(
+            "AEAD output is not plaintext + extra + tag long",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The argument rule of [`AeadKey::open_out_of_place`], for every
+/// provider: the plaintext length (input minus the tag). Input too short
+/// for a tag is as unauthentic as a bad tag; an output too small for the
+/// plaintext is the caller's bug.
+pub fn open_out_len(in_len: usize, out_len: usize) -> Result<usize, Error> {
+    let len = in_len.checked_sub(TAG_LEN).ok_or(Error::DecryptError)?;
+    if out_len < len {
+        return Err(
+            crate::error::ApiMisuse::BadArgument("AEAD output shorter than the plaintext").into(),
+        );
+    }
+    Ok(len)
 }
 
 /// A key exchange group the provider implements.
