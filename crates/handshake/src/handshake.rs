@@ -74,14 +74,8 @@ impl<'a> Message<'a> {
 
 /// Encodes a handshake message: header plus `body`.
 pub(crate) fn encode_message(typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
-    if body.len() > 0x00ff_ffff {
-        return Err(Error::General("handshake message over 2^24 bytes".into()));
-    }
-    let len = (body.len() as u32).to_be_bytes();
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-    out.push(typ.get());
-    out.extend_from_slice(&len[1..]);
-    out.extend_from_slice(body);
+    push_message(&mut out, typ, |o| o.extend_from_slice(body))?;
     Ok(out)
 }
 
