@@ -517,7 +517,6 @@ impl SslContextBuilder {
             .sessions
             .finish(self.inner.method, self.inner.provider, (self.inner.time)())?;
         let inner = &self.inner;
-        let roots = &inner.roots;
         let versions = inner.versions();
         let mut suites = match &inner.tls13_suites {
             Some(s) => s.clone(),
@@ -545,12 +544,8 @@ impl SslContextBuilder {
                 .clone()
                 .filter(|_| !inner.chain.is_empty())
                 .map(|key| Arc::new(CertifiedKey::new(inner.chain.clone(), key))),
-            server_verifier: Some(
-                ferrotls_pki::WebPkiServerVerifier::builder(roots.clone(), inner.provider).build(),
-            ),
-            client_verifier: Some(
-                ferrotls_pki::WebPkiClientVerifier::builder(roots.clone(), inner.provider).build(),
-            ),
+            server_verifier: Some(inner.pki_server_verifier()),
+            client_verifier: Some(inner.pki_client_verifier()),
         };
         Ok(SslContext {
             inner: Arc::new(self.inner),
@@ -569,6 +564,18 @@ impl ContextInner {
             v.push(ProtocolVersion::TLSv1_2);
         }
         v
+    }
+
+    /// The pki verifier of server chains and signatures over `roots`
+    /// (`build` makes it once, into `frozen`).
+    pub(crate) fn pki_server_verifier(&self) -> Arc<dyn ServerCertVerifier> {
+        ferrotls_pki::WebPkiServerVerifier::builder(self.roots.clone(), self.provider).build()
+    }
+
+    /// The pki verifier of client chains and signatures over `roots`
+    /// (`build` makes it once, into `frozen`).
+    pub(crate) fn pki_client_verifier(&self) -> Arc<dyn ClientCertVerifier> {
+        ferrotls_pki::WebPkiClientVerifier::builder(self.roots.clone(), self.provider).build()
     }
 }
 

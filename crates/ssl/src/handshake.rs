@@ -128,13 +128,11 @@ impl Engine {
             Some(h) => Some(parse_name(h)?),
             None => None,
         };
-        let signatures = match &inner.frozen.server_verifier {
-            Some(v) => v.clone(),
-            None => {
-                ferrotls_pki::WebPkiServerVerifier::builder(inner.roots.clone(), inner.provider)
-                    .build()
-            }
-        };
+        let signatures = inner
+            .frozen
+            .server_verifier
+            .clone()
+            .unwrap_or_else(|| inner.pki_server_verifier());
         let verifier = PolicyServerVerifier {
             pki: self.pki_context(),
             signatures,
@@ -211,13 +209,11 @@ impl Engine {
             Arc::new(crate::callbacks::AlpnAdapter(cb)) as Arc<dyn ferrotls_handshake::SelectsAlpn>
         });
         if self.verify.mode.contains(VerifyMode::PEER) {
-            let base = match &inner.frozen.client_verifier {
-                Some(v) => v.clone(),
-                None => {
-                    ferrotls_pki::WebPkiClientVerifier::builder(inner.roots.clone(), inner.provider)
-                        .build()
-                }
-            };
+            let base = inner
+                .frozen
+                .client_verifier
+                .clone()
+                .unwrap_or_else(|| inner.pki_client_verifier());
             let verifier = PolicyClientVerifier {
                 pki: self.pki_context(),
                 inner: base,
