@@ -16,6 +16,10 @@
 //! So the last [`KEY_CACHE_SIZE`] parsed keys are kept, found by their
 //! algorithm and exact key bytes. Only parsing is remembered: every
 //! signature is verified, and a failure is never cached.
+//!
+//! Certificate signatures are the exception: a signature an issuer made over
+//! a certificate is the same bytes every time that certificate comes back,
+//! so the ones that passed are remembered ([`verified`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -24,6 +28,8 @@ use ferrotls_core::crypto::{HashAlgorithm, SignatureKind, SignatureVerifier, Ver
 use ferrotls_core::{CertificateError, Error, NamedGroup, PeerMisbehaved};
 
 use crate::der::{self, KeyAlgorithm};
+
+pub mod verified;
 
 /// Verifies ECDSA, RSA (PSS, PKCS#1 v1.5) and Ed25519 signatures.
 #[derive(Debug)]
@@ -97,6 +103,21 @@ impl SignatureVerifier for AwsLcVerifier {
         parsed_key(id, algorithm, spki.key)?
             .verify_sig(message, signature)
             .map_err(|_| bad_signature())
+    }
+
+    fn verify_certificate_signature(
+        &self,
+        alg: VerifyAlgorithm,
+        issuer_spki: &[u8],
+        tbs: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        if verified::seen(alg, issuer_spki, tbs, signature) {
+            return Ok(());
+        }
+        self.verify(alg, issuer_spki, tbs, signature)?;
+        verified::remember(alg, issuer_spki, tbs, signature);
+        Ok(())
     }
 }
 
@@ -276,6 +297,120 @@ mod tests {
         for _ in 0..2 {
             assert!(VERIFIER.verify(alg, &spki, b"tbs", sig.as_ref()).is_ok());
             assert!(VERIFIER.verify(alg, &spki, b"tbS", sig.as_ref()).is_err());
+        }
+    }
+
+    /// Serialises the tests that fill the signature memo, which is global.
+    static MEMO_TESTS: Mutex<()> = Mutex::new(());
+
+    fn p256_spki(kp: &EcdsaKeyPair) -> Vec<u8> {
+        let mut spki = vec![
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+        ];
+        spki.extend_from_slice(kp.public_key().as_ref());
+        spki
+    }
+
+    const ECDSA_SHA256: VerifyAlgorithm = VerifyAlgorithm {
+        kind: SignatureKind::Ecdsa,
+        hash: Some(HashAlgorithm::Sha256),
+        curve: None,
+    };
+
+    /// A certificate signature that verified is answered from memory the
+    /// next time, and only for exactly the same algorithm, key, body and
+    /// signature; a bad one fails every time and is never remembered.
+    #[test]
+    fn certificate_signatures_are_remembered_exactly() {
+        let _serial = MEMO_TESTS.lock().unwrap_or_else(PoisonError::into_inner);
+        let kp = p256_key();
+        let spki = p256_spki(&kp);
+        let tbs = b"a certificate body".to_vec();
+        let sig = kp.sign(&SystemRandom::new(), &tbs).expect("sign");
+        let sig = sig.as_ref();
+        assert!(!verified::seen(ECDSA_SHA256, &spki, &tbs, sig));
+        for _ in 0..2 {
+            assert!(
+                VERIFIER
+                    .verify_certificate_signature(ECDSA_SHA256, &spki, &tbs, sig)
+                    .is_ok()
+            );
+            assert!(verified::seen(ECDSA_SHA256, &spki, &tbs, sig));
+        }
+        // Each part of the entry counts: a change to any is a fresh check.
+        let mut other_tbs = tbs.clone();
+        other_tbs[0] ^= 1;
+        let mut other_sig = sig.to_vec();
+        let last = other_sig.len() - 1;
+        other_sig[last] ^= 1;
+        let other_key = p256_spki(&p256_key());
+        let sha384 = VerifyAlgorithm {
+            hash: Some(HashAlgorithm::Sha384),
+            ..ECDSA_SHA256
+        };
+        assert!(!verified::seen(ECDSA_SHA256, &spki, &other_tbs, sig));
+        assert!(!verified::seen(ECDSA_SHA256, &spki, &tbs, &other_sig));
+        assert!(!verified::seen(ECDSA_SHA256, &other_key, &tbs, sig));
+        assert!(!verified::seen(sha384, &spki, &tbs, sig));
+        for _ in 0..2 {
+            let bad = [
+                VERIFIER.verify_certificate_signature(ECDSA_SHA256, &spki, &other_tbs, sig),
+                VERIFIER.verify_certificate_signature(ECDSA_SHA256, &spki, &tbs, &other_sig),
+                VERIFIER.verify_certificate_signature(ECDSA_SHA256, &other_key, &tbs, sig),
+                VERIFIER.verify_certificate_signature(sha384, &spki, &tbs, sig),
+            ];
+            assert!(bad.iter().all(|r| r.is_err()), "{bad:?}");
+        }
+        assert!(!verified::seen(ECDSA_SHA256, &spki, &other_tbs, sig));
+        assert!(!verified::seen(ECDSA_SHA256, &spki, &tbs, &other_sig));
+        assert!(!verified::seen(ECDSA_SHA256, &other_key, &tbs, sig));
+        assert!(!verified::seen(sha384, &spki, &tbs, sig));
+    }
+
+    /// The memo holds at most `MEMO_SIZE` entries, keeps the newest, and
+    /// does not keep an entry larger than `MAX_ENTRY_BYTES` (which still
+    /// verifies).
+    #[test]
+    fn certificate_signature_memo_is_bounded() {
+        let _serial = MEMO_TESTS.lock().unwrap_or_else(PoisonError::into_inner);
+        let kp = p256_key();
+        let spki = p256_spki(&kp);
+        let rng = SystemRandom::new();
+        let bodies: Vec<Vec<u8>> = (0..verified::MEMO_SIZE + 3)
+            .map(|i| format!("certificate {i}").into_bytes())
+            .collect();
+        let sigs: Vec<_> = bodies
+            .iter()
+            .map(|b| kp.sign(&rng, b).expect("sign"))
+            .collect();
+        for (b, s) in bodies.iter().zip(&sigs) {
+            VERIFIER
+                .verify_certificate_signature(ECDSA_SHA256, &spki, b, s.as_ref())
+                .expect("good signature");
+        }
+        assert_eq!(verified::len(), verified::MEMO_SIZE);
+        let newest = bodies.len() - 1;
+        assert!(verified::seen(
+            ECDSA_SHA256,
+            &spki,
+            &bodies[newest],
+            sigs[newest].as_ref()
+        ));
+        assert!(!verified::seen(
+            ECDSA_SHA256,
+            &spki,
+            &bodies[0],
+            sigs[0].as_ref()
+        ));
+
+        let big = vec![0x30; verified::MAX_ENTRY_BYTES];
+        let big_sig = kp.sign(&rng, &big).expect("sign");
+        for _ in 0..2 {
+            VERIFIER
+                .verify_certificate_signature(ECDSA_SHA256, &spki, &big, big_sig.as_ref())
+                .expect("good signature");
+            assert!(!verified::seen(ECDSA_SHA256, &spki, &big, big_sig.as_ref()));
         }
     }
 }

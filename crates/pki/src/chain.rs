@@ -112,6 +112,13 @@ fn validate(
     if leaf.unhandled_critical {
         return Err(CertificateError::UnhandledCriticalExtension);
     }
+    // Signatures that passed before may be answered from the verifier's
+    // memory only when the leaf is for the name being checked (it is
+    // checked again, in order, below). Otherwise a server could present
+    // another site's chain and learn from the client's timing whether the
+    // client had verified it lately.
+    let remember =
+        server_name.is_some_and(|n| verify_name(&leaf.dns_sans, &leaf.ip_sans, n).is_ok());
 
     let search = Search {
         roots,
@@ -120,6 +127,7 @@ fn validate(
         inters: &inters,
         now: now.as_secs(),
         options,
+        remember,
         signatures_left: Cell::new(MAX_SIGNATURE_CHECKS),
         candidates_left: Cell::new(MAX_CANDIDATES),
     };
@@ -178,19 +186,26 @@ pub fn verify_signed_by(
 ) -> Result<(), CertificateError> {
     let child = Cert::parse(cert.as_bytes())?;
     let parent = Cert::parse(issuer.as_bytes())?;
-    signature_check(provider, &child, parent.spki())
+    signature_check(provider, &child, parent.spki(), false)
 }
 
+/// Checks `child`'s signature with `issuer_spki`; `remember` lets the
+/// verifier answer a signature it has seen pass
+/// (`SignatureVerifier::verify_certificate_signature`).
 fn signature_check(
     provider: &CryptoProvider,
     child: &Cert<'_>,
     issuer_spki: &[u8],
+    remember: bool,
 ) -> Result<(), CertificateError> {
     let (alg, sig) = child.signature()?;
-    match provider
-        .signature_verifier
-        .verify(alg, issuer_spki, child.tbs(), sig)
-    {
+    let verifier = provider.signature_verifier;
+    let result = if remember {
+        verifier.verify_certificate_signature(alg, issuer_spki, child.tbs(), sig)
+    } else {
+        verifier.verify(alg, issuer_spki, child.tbs(), sig)
+    };
+    match result {
         Ok(()) => Ok(()),
         Err(Error::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithm)) => {
             Err(CertificateError::UnsupportedSignatureAlgorithm)
@@ -225,6 +240,8 @@ struct Search<'s, 'a> {
     inters: &'s [Cert<'a>],
     now: u64,
     options: &'s VerifyOptions,
+    /// Whether signatures may be answered from the verifier's memory.
+    remember: bool,
     signatures_left: Cell<usize>,
     candidates_left: Cell<usize>,
 }
@@ -383,6 +400,6 @@ impl<'s, 'a> Search<'s, 'a> {
     ) -> Result<(), CertificateError> {
         child.signature()?;
         Self::spend(&self.signatures_left, "signature")?;
-        signature_check(self.provider, child, issuer_spki)
+        signature_check(self.provider, child, issuer_spki, self.remember)
     }
 }

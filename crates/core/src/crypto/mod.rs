@@ -370,6 +370,23 @@ pub trait SignatureVerifier: Send + Sync {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Error>;
+
+    /// Checks the signature an issuer made over a certificate (`tbs` is the
+    /// TBSCertificate), with the same results as [`SignatureVerifier::verify`].
+    ///
+    /// Unlike a handshake signature, which covers a fresh transcript, this
+    /// check comes back with the very same bytes each time a client meets
+    /// the same server, so an implementation may remember the signatures
+    /// that passed and answer those from memory. The default verifies.
+    fn verify_certificate_signature(
+        &self,
+        alg: VerifyAlgorithm,
+        issuer_spki: &[u8],
+        tbs: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        self.verify(alg, issuer_spki, tbs, signature)
+    }
 }
 
 /// A private key able to sign handshakes.
