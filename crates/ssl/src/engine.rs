@@ -638,13 +638,18 @@ impl Engine {
             }
             Incoming::Handshake => {
                 self.ignored_alerts = 0;
-                while let Some(msg) = self.joiner.next_message() {
-                    let now = self.ctx.now();
+                let now = self.ctx.now();
+                loop {
+                    // The message is borrowed from the joiner while the
+                    // handshake reads it, then the actions run.
+                    let Some(msg) = self.joiner.next_message() else {
+                        break;
+                    };
                     let Some(hs) = self.hs.as_mut() else {
                         let e = Error::General("handshake record before the handshake".into());
                         return Err(self.fail(t, e, location));
                     };
-                    let r = hs.handle_handshake(&msg, now, &mut self.actions);
+                    let r = hs.handle_handshake(msg, now, &mut self.actions);
                     if let Err(e) = r.and_then(|()| self.apply_actions()) {
                         return Err(self.fail(t, e, location));
                     }

@@ -72,18 +72,24 @@ impl HandshakeJoiner {
         Ok(())
     }
 
-    /// The next complete message, header included, in arrival order.
-    pub fn next_message(&mut self) -> Option<Vec<u8>> {
-        let len = HANDSHAKE_HEADER_LEN + self.body_len_at(self.start)?;
-        let end = self.start + len;
-        let msg = self.buf.get(self.start..end)?.to_vec();
-        self.start = end;
-        if self.start == self.buf.len() {
+    /// The next complete message, header included, in arrival order,
+    /// borrowed from the joiner (no copy per message): it stays valid until
+    /// the joiner is used again.
+    pub fn next_message(&mut self) -> Option<&[u8]> {
+        if self.start > 0 && self.start == self.buf.len() {
+            // Everything handed out has been handled: start over at the
+            // front of the allocation.
             self.buf.clear();
             self.start = 0;
             self.checked = 0;
         }
-        Some(msg)
+        let begin = self.start;
+        let end = begin + HANDSHAKE_HEADER_LEN + self.body_len_at(begin)?;
+        if end > self.buf.len() {
+            return None;
+        }
+        self.start = end;
+        Some(&self.buf[begin..end])
     }
 
     /// True when no bytes are buffered, whole or partial. Keys may change

@@ -40,7 +40,7 @@ pub fn split_messages(payload: &[u8]) -> Vec<Vec<u8>> {
     j.push(payload).unwrap();
     let mut messages = Vec::new();
     while let Some(m) = j.next_message() {
-        messages.push(m);
+        messages.push(m.to_vec());
     }
     assert!(j.is_empty(), "a Send held a partial message");
     messages
