@@ -639,12 +639,9 @@ impl Engine {
             Incoming::Handshake => {
                 self.ignored_alerts = 0;
                 let now = self.ctx.now();
-                loop {
-                    // The message is borrowed from the joiner while the
-                    // handshake reads it, then the actions run.
-                    let Some(msg) = self.joiner.next_message() else {
-                        break;
-                    };
+                // Each message is borrowed from the joiner while the
+                // handshake reads it, then the actions run.
+                while let Some(msg) = self.joiner.next_message() {
                     let Some(hs) = self.hs.as_mut() else {
                         let e = Error::General("handshake record before the handshake".into());
                         return Err(self.fail(t, e, location));
