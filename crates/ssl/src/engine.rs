@@ -9,18 +9,19 @@
 //! stay there until the transport accepted them, so a call that stopped on
 //! a would-block resumes by draining `out` (SPEC S04), and a retried write
 //! never re-encrypts (S10).
+//!
+//! This file holds the state, the error paths and the output side; the
+//! input side (records in, decrypted, dispatched) is in `read`, and what
+//! the handshake asks of the connection (send, install keys, complete) is
+//! in `actions`.
 
 use std::sync::{Arc, OnceLock};
 
-use ferrotls_core::{
-    AlertDescription, AlertLevel, ContentType, Error, InvalidMessage, PeerMisbehaved,
-    ProtocolVersion, UnixTime,
-};
+use ferrotls_core::{AlertDescription, AlertLevel, ContentType, Error, ProtocolVersion, UnixTime};
 use ferrotls_handshake::msgs::HandshakeJoiner;
-use ferrotls_handshake::{Action, Handshake, HandshakeSummary, RecordKeys, Role};
+use ferrotls_handshake::{Action, Handshake, HandshakeSummary, Role};
 use ferrotls_record::{
-    Decrypted, Deframer, MAX_CIPHERTEXT_TLS12, MAX_CIPHERTEXT_TLS13, MAX_PLAINTEXT,
-    MessageDecrypter, MessageEncrypter, OpaqueRecord, PlainRecord,
+    Deframer, MAX_CIPHERTEXT_TLS12, MAX_PLAINTEXT, MessageDecrypter, MessageEncrypter,
 };
 
 use crate::context::SslContext;
@@ -29,6 +30,9 @@ use crate::modes::Mode;
 use crate::outbuf::OutBuf;
 use crate::transport::Transport;
 use crate::verify::{VerifyResultCell, VerifySettings, X509_V_OK};
+
+mod actions;
+mod read;
 
 /// Why a call returns before it finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,14 +78,6 @@ pub(crate) enum Got {
     IgnoredAlert,
 }
 
-/// The record as classified while the deframer's buffer is borrowed.
-enum Incoming {
-    Handshake,
-    AppData,
-    Ccs,
-    Alert(AlertLevel, AlertDescription),
-}
-
 /// A write that stopped on a would-block and must be retried (S10).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PendingWrite {
@@ -93,12 +89,6 @@ pub(crate) struct PendingWrite {
     pub encrypted: usize,
 }
 
-/// Largest number of session tickets kept: a server sending many must not
-/// grow a client without bound.
-const MAX_TICKETS: usize = 8;
-/// Consecutive ignored alerts tolerated (a peer flooding warnings is
-/// wasting our time; RFC 8446 section 6 leaves the limit to us).
-const MAX_IGNORED_ALERTS: u32 = 16;
 /// OpenSSL's default `max_cert_list` plus the header: the largest
 /// handshake message accepted.
 pub(crate) const MAX_HANDSHAKE_MESSAGE: usize = 100 * 1024 + 4;
@@ -459,389 +449,6 @@ impl Engine {
         Ok(())
     }
 
-    // ---- input ---------------------------------------------------------
-
-    /// Unread application bytes, in order (see `app_held`).
-    pub fn app_data(&self) -> &[u8] {
-        if self.app_held.is_empty() {
-            return &self.app_in[self.app_pos..];
-        }
-        self.deframer
-            .as_ref()
-            .map_or(&[][..], |d| d.bytes(self.app_held.clone()))
-    }
-
-    /// Marks `n` bytes of [`Engine::app_data`] as read.
-    pub fn consume_app(&mut self, n: usize) {
-        if !self.app_held.is_empty() {
-            self.app_held.start = (self.app_held.start + n).min(self.app_held.end);
-            if self.app_held.is_empty() {
-                self.app_held = 0..0;
-            }
-            return;
-        }
-        self.app_pos = (self.app_pos + n).min(self.app_in.len());
-        if self.app_pos == self.app_in.len() {
-            self.app_in.clear();
-            self.app_pos = 0;
-        }
-    }
-
-    /// Moves unread bytes held in the deframer's buffer into `app_in`,
-    /// before anything may overwrite that buffer.
-    fn spill_held(&mut self) {
-        if self.app_held.is_empty() {
-            return;
-        }
-        if let Some(d) = self.deframer.as_ref() {
-            self.app_in
-                .extend_from_slice(d.bytes(self.app_held.clone()));
-        }
-        self.app_held = 0..0;
-    }
-
-    /// Reads, decrypts and dispatches one record.
-    pub fn read_record(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<Got> {
-        self.read_record_into(t, location, None).map(|(got, _)| got)
-    }
-
-    /// [`Engine::read_record`], with the application's read buffer: an
-    /// application_data record that fits in `dest` is decrypted straight
-    /// into it, which saves copying it out of the record buffer, and the
-    /// count of bytes placed there comes back with [`Got::AppData`]. Only
-    /// when no unread application bytes are buffered (they would come
-    /// first); otherwise, and for every other record, this is
-    /// `read_record`. `dest` never keeps bytes that failed authentication
-    /// or a check, nor bytes that are discarded.
-    pub fn read_record_into(
-        &mut self,
-        t: &mut dyn Transport,
-        location: &'static str,
-        mut dest: Option<&mut [u8]>,
-    ) -> Step<(Got, usize)> {
-        self.spill_held();
-        if self.app_pos < self.app_in.len() {
-            dest = None;
-        }
-        loop {
-            let max = self.max_ciphertext;
-            let deframer = self.deframer.get_or_insert_with(|| {
-                let mut d = Deframer::new();
-                d.set_max_ciphertext_len(max);
-                d
-            });
-            // During a TLS 1.2 renegotiation application data still flows
-            // (until the peer's ChangeCipherSpec); the handshake says when.
-            let handshaking = self.hs.as_ref().is_none_or(|h| {
-                !h.acceptable_content_types()
-                    .contains(&ContentType::ApplicationData)
-            });
-            let discard_app = self.shutdown_sent;
-            // Application data left where it was decrypted: its address
-            // and length, turned into a buffer range once the borrow ends.
-            let mut held = None;
-            // Application data decrypted into `dest`.
-            let mut placed = 0;
-            let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
-                Err(e) => Err(e),
-                Ok(None) => Ok(None),
-                Ok(Some(rec)) => {
-                    let opened = open(
-                        &mut *self.decrypter,
-                        &mut self.plain_alerts,
-                        rec,
-                        dest.as_deref_mut(),
-                    );
-                    match opened {
-                        Err(e) => Err(e),
-                        Ok(Decrypted::AppData(n)) => {
-                            let r = check_app_data(handshaking, &self.joiner);
-                            // After we sent close_notify, data the peer
-                            // still sends is discarded (as in `classify`).
-                            if r.is_ok() && !discard_app {
-                                placed = n;
-                            } else if let Some(d) = dest.as_deref_mut() {
-                                d[..n].fill(0);
-                            }
-                            r.map(|()| Some(Incoming::AppData))
-                        }
-                        Ok(Decrypted::Record(plain)) => {
-                            let r = classify(
-                                plain.content_type,
-                                plain.payload,
-                                handshaking,
-                                &mut self.joiner,
-                            );
-                            // After we sent close_notify, data the peer
-                            // still sends is discarded (as OpenSSL does
-                            // while waiting for its close_notify).
-                            if matches!(r, Ok(Incoming::AppData)) && !discard_app {
-                                if self.app_pos < self.app_in.len() {
-                                    self.app_in.extend_from_slice(plain.payload);
-                                } else if !plain.payload.is_empty() {
-                                    held = Some((
-                                        plain.payload.as_ptr() as usize,
-                                        plain.payload.len(),
-                                    ));
-                                }
-                            }
-                            r.map(Some)
-                        }
-                    }
-                }
-            };
-            if let Some((addr, len)) = held {
-                let range = self.deframer.as_ref().and_then(|d| d.locate(addr, len));
-                let Some(range) = range else {
-                    let e = Error::General("decrypted record outside the record buffer".into());
-                    return Err(self.fail(t, e, location));
-                };
-                self.app_held = range;
-            }
-            match classified {
-                Err(e) => return Err(self.fail(t, e, location)),
-                Ok(Some(inc)) => return self.dispatch(t, inc, location).map(|got| (got, placed)),
-                Ok(None) => self.fill(t, location)?,
-            }
-        }
-    }
-
-    /// Reads transport bytes into the deframer.
-    fn fill(&mut self, t: &mut dyn Transport, location: &'static str) -> Step<()> {
-        let Some(deframer) = self.deframer.as_mut() else {
-            return Ok(());
-        };
-        let spare = deframer.spare();
-        if spare.is_empty() {
-            let e = Error::General("record buffer full without a whole record".into());
-            return Err(self.fail(t, e, location));
-        }
-        match t.read(spare) {
-            Ok(n) => {
-                deframer.commit(n);
-                Ok(())
-            }
-            Err(e) => Err(self.io_stop(e, location)),
-        }
-    }
-
-    fn dispatch(
-        &mut self,
-        t: &mut dyn Transport,
-        inc: Incoming,
-        location: &'static str,
-    ) -> Step<Got> {
-        match inc {
-            Incoming::AppData => {
-                self.ignored_alerts = 0;
-                Ok(Got::AppData)
-            }
-            Incoming::Handshake => {
-                self.ignored_alerts = 0;
-                let now = self.ctx.now();
-                // Each message is borrowed from the joiner while the
-                // handshake reads it, then the actions run.
-                while let Some(msg) = self.joiner.next_message() {
-                    let Some(hs) = self.hs.as_mut() else {
-                        let e = Error::General("handshake record before the handshake".into());
-                        return Err(self.fail(t, e, location));
-                    };
-                    let r = hs.handle_handshake(msg, now, &mut self.actions);
-                    if let Err(e) = r.and_then(|()| self.apply_actions()) {
-                        return Err(self.fail(t, e, location));
-                    }
-                }
-                Ok(Got::Handshake)
-            }
-            Incoming::Ccs => {
-                let r = match self.hs.as_mut() {
-                    Some(hs) => hs.handle_change_cipher_spec(&mut self.actions),
-                    None => Err(unexpected(ContentType::ChangeCipherSpec)),
-                };
-                if let Err(e) = r.and_then(|()| self.apply_actions()) {
-                    return Err(self.fail(t, e, location));
-                }
-                Ok(Got::Ccs)
-            }
-            Incoming::Alert(level, desc) => {
-                if desc == AlertDescription::CloseNotify {
-                    self.shutdown_received = true;
-                    return Ok(Got::CloseNotify);
-                }
-                let tls12 = self.negotiated_version() == Some(ProtocolVersion::TLSv1_2);
-                // RFC 8446 6.2: in TLS 1.3 every alert but close_notify and
-                // user_canceled is fatal whatever its level.
-                if level == AlertLevel::Warning && desc == AlertDescription::NoRenegotiation {
-                    // RFC 5746: the peer declined our renegotiation; a
-                    // client waiting for its ServerHello carries on with
-                    // the connection it has.
-                    if let Some(hs) = self.hs.as_mut() {
-                        hs.peer_declined_renegotiation();
-                    }
-                }
-                let ignorable = level == AlertLevel::Warning
-                    && (desc == AlertDescription::UserCanceled || tls12);
-                if ignorable {
-                    self.ignored_alerts += 1;
-                    if self.ignored_alerts > MAX_IGNORED_ALERTS {
-                        let e = PeerMisbehaved::TooManyConsecutiveIgnoredRecords.into();
-                        return Err(self.fail(t, e, location));
-                    }
-                    return Ok(Got::IgnoredAlert);
-                }
-                Err(self.fail(t, Error::AlertReceived(desc), location))
-            }
-        }
-    }
-
-    /// Adds actions produced outside `self.actions` (handshake start).
-    pub fn push_actions(&mut self, actions: Vec<Action>) {
-        self.actions.extend(actions);
-    }
-
-    /// Performs the handshake's actions in order.
-    pub fn apply_actions(&mut self) -> Result<(), Error> {
-        let mut actions = std::mem::take(&mut self.actions);
-        let mut result = Ok(());
-        for action in actions.drain(..) {
-            result = self.apply(action);
-            if result.is_err() {
-                break;
-            }
-        }
-        actions.clear();
-        self.actions = actions;
-        result
-    }
-
-    fn apply(&mut self, action: Action) -> Result<(), Error> {
-        match action {
-            Action::Send {
-                content_type,
-                payload,
-            } => self.send_plain(content_type, &payload),
-            Action::SetReadKeys(keys) => {
-                if !self.joiner.is_empty() {
-                    return Err(PeerMisbehaved::KeyChangeWithPendingData.into());
-                }
-                let (mut dec, max) = match keys {
-                    RecordKeys::Tls13 {
-                        suite,
-                        traffic_secret,
-                    } => (
-                        ferrotls_record::tls13_decrypter(suite, &traffic_secret)?,
-                        MAX_CIPHERTEXT_TLS13,
-                    ),
-                    RecordKeys::Tls12 { suite, key, iv } => (
-                        ferrotls_record::tls12_decrypter(suite, key.as_bytes(), iv.as_bytes())?,
-                        MAX_CIPHERTEXT_TLS12,
-                    ),
-                };
-                if let Some(limit) = self.receive_limit {
-                    dec.set_record_size_limit(limit);
-                }
-                self.decrypter = dec;
-                self.plain_alerts = !self.read_protected
-                    && self.role == Some(Role::Server)
-                    && max == MAX_CIPHERTEXT_TLS13;
-                self.read_protected = true;
-                self.max_ciphertext = max;
-                if let Some(d) = self.deframer.as_mut() {
-                    d.set_max_ciphertext_len(max);
-                }
-                Ok(())
-            }
-            Action::SetWriteKeys(keys) => {
-                self.encrypter = match keys {
-                    RecordKeys::Tls13 {
-                        suite,
-                        traffic_secret,
-                    } => ferrotls_record::tls13_encrypter(suite, &traffic_secret)?,
-                    RecordKeys::Tls12 { suite, key, iv } => {
-                        ferrotls_record::tls12_encrypter(suite, key.as_bytes(), iv.as_bytes())?
-                    }
-                };
-                Ok(())
-            }
-            Action::SetRecordSizeLimit { send, receive } => {
-                // The handshake placed it where it starts to apply: the
-                // next record we protect, the next record we open.
-                if let Some(n) = send {
-                    self.send_limit = n.clamp(1, MAX_PLAINTEXT);
-                }
-                if let Some(n) = receive {
-                    self.receive_limit = Some(n);
-                    self.decrypter.set_record_size_limit(n);
-                }
-                Ok(())
-            }
-            Action::HandshakeComplete(summary) => {
-                self.tls12_session_life = summary.tls12_session.as_ref().map(|_| {
-                    crate::session::SslSession::tls12_life(
-                        &summary,
-                        self.session.as_ref(),
-                        self.ctx.now(),
-                        self.ctx.inner.sessions.timeout,
-                    )
-                });
-                self.tls12_session = OnceLock::new();
-                self.summary = Some(summary);
-                Ok(())
-            }
-            Action::SessionTicket(ticket) => {
-                if self.tickets.len() == MAX_TICKETS {
-                    self.tickets.remove(0);
-                }
-                self.tickets
-                    .push(crate::session::SslSession::from_ticket(*ticket));
-                Ok(())
-            }
-        }
-    }
-
-    /// Starts a KeyUpdate when the write key nears its usage limit
-    /// (RFC 8446 section 5.5), before the next record is protected.
-    pub fn key_update_if_due(&mut self) -> Result<(), Error> {
-        if !self.encrypter.needs_key_update() {
-            return Ok(());
-        }
-        self.key_update(false)
-    }
-
-    /// `SSL_key_update`: sends a KeyUpdate now (queued in `out`).
-    pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
-        let Some(hs) = self.hs.as_mut() else {
-            return Err(ferrotls_core::ApiMisuse::HandshakeNotComplete.into());
-        };
-        hs.send_key_update(request_peer, &mut self.actions)?;
-        self.apply_actions()
-    }
-
-    /// True while a TLS 1.2 renegotiation runs on an established
-    /// connection.
-    pub fn is_renegotiating(&self) -> bool {
-        self.hs.as_ref().is_some_and(Handshake::is_renegotiating)
-    }
-
-    /// `SSL_renegotiate`: queues a ClientHello (client) or HelloRequest
-    /// (server); it goes out with the next call that writes.
-    pub fn renegotiate(&mut self) -> Result<(), Error> {
-        if self
-            .options
-            .contains(crate::modes::SslOptions::NO_RENEGOTIATION)
-        {
-            return Err(ferrotls_core::ApiMisuse::BadArgument(
-                "renegotiation disabled (OP_NO_RENEGOTIATION)",
-            )
-            .into());
-        }
-        let Some(hs) = self.hs.as_mut() else {
-            return Err(ferrotls_core::ApiMisuse::HandshakeNotComplete.into());
-        };
-        hs.renegotiate(&mut self.actions)?;
-        self.apply_actions()
-    }
-
     /// Frees idle buffers under `MODE_RELEASE_BUFFERS`.
     pub fn release_idle_buffers(&mut self) {
         if !self.mode.contains(Mode::RELEASE_BUFFERS) {
@@ -881,89 +488,5 @@ impl Engine {
     /// Whether the engine holds any output capacity (RELEASE_BUFFERS).
     pub fn out_capacity(&self) -> usize {
         self.out.capacity()
-    }
-}
-
-/// Removes a record's protection; see `Engine::plain_alerts` for the
-/// one window in which an alert may come unprotected. With `dest`,
-/// application data may be decrypted straight into it.
-fn open<'a>(
-    decrypter: &mut dyn MessageDecrypter,
-    plain_alerts: &mut bool,
-    rec: OpaqueRecord<'a>,
-    dest: Option<&mut [u8]>,
-) -> Result<Decrypted<'a>, Error> {
-    if *plain_alerts {
-        if rec.header.content_type == ContentType::Alert {
-            return Ok(Decrypted::Record(PlainRecord {
-                content_type: ContentType::Alert,
-                payload: rec.payload,
-            }));
-        }
-        *plain_alerts = rec.header.content_type != ContentType::ApplicationData;
-    }
-    match dest {
-        Some(dest) => decrypter.decrypt_into(rec, dest),
-        None => decrypter.decrypt(rec).map(Decrypted::Record),
-    }
-}
-
-/// Whether application data may arrive now: not during a handshake, and
-/// not inside a fragmented handshake message (RFC 8446 section 5.1).
-fn check_app_data(handshaking: bool, joiner: &HandshakeJoiner) -> Result<(), Error> {
-    if handshaking {
-        return Err(unexpected(ContentType::ApplicationData));
-    }
-    if !joiner.is_empty() {
-        return Err(PeerMisbehaved::UnexpectedMessage(
-            "application data inside a fragmented handshake message",
-        )
-        .into());
-    }
-    Ok(())
-}
-
-fn unexpected(got: ContentType) -> Error {
-    Error::InappropriateMessage {
-        expect_types: vec![ContentType::Handshake],
-        got_type: got,
-    }
-}
-
-/// Checks a decrypted record's type and copies handshake bytes into the
-/// joiner (they must outlive the deframer's buffer). Application data is
-/// left where it is for the caller.
-fn classify(
-    content_type: ContentType,
-    payload: &[u8],
-    handshaking: bool,
-    joiner: &mut HandshakeJoiner,
-) -> Result<Incoming, Error> {
-    match content_type {
-        ContentType::Handshake => {
-            joiner.push(payload)?;
-            Ok(Incoming::Handshake)
-        }
-        ContentType::ApplicationData => {
-            check_app_data(handshaking, joiner)?;
-            Ok(Incoming::AppData)
-        }
-        ContentType::Alert => {
-            let [level, desc] = payload else {
-                return Err(InvalidMessage::MalformedAlert.into());
-            };
-            let level = AlertLevel::from(*level);
-            if !matches!(level, AlertLevel::Warning | AlertLevel::Fatal) {
-                return Err(InvalidMessage::MalformedAlert.into());
-            }
-            Ok(Incoming::Alert(level, AlertDescription::from(*desc)))
-        }
-        ContentType::ChangeCipherSpec => {
-            if payload != [1] {
-                return Err(InvalidMessage::InvalidCcs.into());
-            }
-            Ok(Incoming::Ccs)
-        }
-        other => Err(unexpected(other)),
     }
 }
