@@ -283,20 +283,19 @@ mod tests {
     #[test]
     fn verifier_checks_each_call() {
         let kp = p256_key();
-        let mut spki = vec![
-            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
-            0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
-        ];
-        spki.extend_from_slice(kp.public_key().as_ref());
+        let spki = p256_spki(&kp);
         let sig = kp.sign(&SystemRandom::new(), b"tbs").expect("sign");
-        let alg = VerifyAlgorithm {
-            kind: SignatureKind::Ecdsa,
-            hash: Some(HashAlgorithm::Sha256),
-            curve: None,
-        };
         for _ in 0..2 {
-            assert!(VERIFIER.verify(alg, &spki, b"tbs", sig.as_ref()).is_ok());
-            assert!(VERIFIER.verify(alg, &spki, b"tbS", sig.as_ref()).is_err());
+            assert!(
+                VERIFIER
+                    .verify(ECDSA_SHA256, &spki, b"tbs", sig.as_ref())
+                    .is_ok()
+            );
+            assert!(
+                VERIFIER
+                    .verify(ECDSA_SHA256, &spki, b"tbS", sig.as_ref())
+                    .is_err()
+            );
         }
     }
 
