@@ -204,7 +204,11 @@ fn ceilings(out: &mut String, d: &Data) {
         out,
         "\nHandshake floor: client = X25519 keygen + agreement + CertificateVerify \
          verification + CA signature verification; server = X25519 keygen + \
-         agreement + CertificateVerify signature (RSA: PSS).\n"
+         agreement + CertificateVerify signature (RSA: PSS). The client floor is \
+         that of a first contact: ferrotls remembers the certificate signatures \
+         it has verified, so its repeated handshakes with one server skip the CA \
+         signature check and can pass the floor (rustls and OpenSSL verify it \
+         every time).\n"
     );
     header(out, "key type", &["client floor/s", "server floor/s"]);
     for k in KeyType::ALL {
