@@ -112,13 +112,13 @@ fn validate(
     if leaf.unhandled_critical {
         return Err(CertificateError::UnhandledCriticalExtension);
     }
+    // The name is matched now and its verdict reported below, in order.
     // Signatures that passed before may be answered from the verifier's
-    // memory only when the leaf is for the name being checked (it is
-    // checked again, in order, below). Otherwise a server could present
-    // another site's chain and learn from the client's timing whether the
-    // client had verified it lately.
-    let remember =
-        server_name.is_some_and(|n| verify_name(&leaf.dns_sans, &leaf.ip_sans, n).is_ok());
+    // memory only when the leaf is for the name being checked: otherwise
+    // a server could present another site's chain and learn from the
+    // client's timing whether the client had verified it lately.
+    let name_check = server_name.map(|n| verify_name(&leaf.dns_sans, &leaf.ip_sans, n));
+    let remember = matches!(name_check, Some(Ok(())));
 
     let search = Search {
         roots,
@@ -159,8 +159,8 @@ fn validate(
     {
         return Err(CertificateError::InvalidPurpose);
     }
-    if let Some(name) = server_name {
-        verify_name(&leaf.dns_sans, &leaf.ip_sans, name)?;
+    if let Some(verdict) = name_check {
+        verdict?;
     }
     leaf.check_validity(now.as_secs())?;
 
