@@ -174,3 +174,46 @@ fn configured_suite_and_group_are_used() {
             .is_err()
     );
 }
+
+/// Runs the handshake until the client fails (true) or both finish.
+fn client_fails(p: &mut MemPair) -> bool {
+    for _ in 0..10 {
+        let r = p.client.do_handshake();
+        let s = p.server.do_handshake();
+        if p.client.get_error(r) == ErrorCode::Ssl {
+            return true;
+        }
+        if r == 1 && s == 1 {
+            return false;
+        }
+    }
+    panic!("handshake neither failed nor finished");
+}
+
+/// P05: ferrotls remembers the CA signatures it has verified, and a chain
+/// met again is still checked in full on every connection: after the
+/// trusting client has accepted the server's chain, a context that does
+/// not trust the CA refuses the same chain (20) and a host the leaf is
+/// not for is refused (62); the trusting client with the right host
+/// still accepts it.
+#[test]
+fn p05_remembered_signatures_skip_no_trust_or_name_check() {
+    let accepted = |cctx: &SslContext| {
+        let mut p = mem_pair(cctx, &server_ctx());
+        p.client.set1_host("localhost").unwrap();
+        let failed = client_fails(&mut p);
+        (failed, p.client.verify_result())
+    };
+    assert_eq!(accepted(&client_ctx()), (false, X509_V_OK));
+    let untrusting = untrusting_client(VerifyMode::PEER).build().unwrap();
+    assert_eq!(
+        accepted(&untrusting),
+        (true, 20),
+        "unable to get local issuer"
+    );
+    let mut p = mem_pair(&client_ctx(), &server_ctx());
+    p.client.set1_host("wrong.example").unwrap();
+    assert!(client_fails(&mut p));
+    assert_eq!(p.client.verify_result(), 62, "X509_V_ERR_HOSTNAME_MISMATCH");
+    assert_eq!(accepted(&client_ctx()), (false, X509_V_OK));
+}
