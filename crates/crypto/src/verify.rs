@@ -21,7 +21,7 @@
 //! a certificate is the same bytes every time that certificate comes back,
 //! so the ones that passed are remembered ([`verified`]).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use aws_lc_rs::signature::{self, ParsedPublicKey, VerificationAlgorithm};
 use ferrotls_core::crypto::{HashAlgorithm, SignatureKind, SignatureVerifier, VerifyAlgorithm};
@@ -29,7 +29,10 @@ use ferrotls_core::{CertificateError, Error, NamedGroup, PeerMisbehaved};
 
 use crate::der::{self, KeyAlgorithm};
 
+mod recent;
 pub mod verified;
+
+use recent::Recent;
 
 /// Verifies ECDSA, RSA (PSS, PKCS#1 v1.5) and Ed25519 signatures.
 #[derive(Debug)]
@@ -139,7 +142,7 @@ struct CachedKey {
 }
 
 /// Recently parsed keys, most recently used first. Public data only.
-static KEY_CACHE: Mutex<Vec<CachedKey>> = Mutex::new(Vec::new());
+static KEY_CACHE: Recent<CachedKey> = Recent::new(KEY_CACHE_SIZE);
 
 /// The parsed form of `key` for `algorithm`, from the cache or parsed now.
 /// A key aws-lc refuses is a bad signature, as it was when parsed per call.
@@ -148,39 +151,26 @@ fn parsed_key(
     algorithm: &'static dyn VerificationAlgorithm,
     key: &[u8],
 ) -> Result<Arc<ParsedPublicKey>, Error> {
-    {
-        let mut cache = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(i) = cache
-            .iter()
-            .position(|c| c.algorithm == id && *c.bytes == *key)
-        {
-            // Move to the front so that the keys in use stay.
-            cache[..=i].rotate_right(1);
-            return Ok(cache[0].key.clone());
-        }
+    let same = |c: &CachedKey| c.algorithm == id && *c.bytes == *key;
+    if let Some(parsed) = KEY_CACHE.find(same, |c| c.key.clone()) {
+        return Ok(parsed);
     }
     // Parsed outside the lock: other threads' verifications do not wait
     // for this one's key setup.
     let parsed = Arc::new(ParsedPublicKey::new(algorithm, key).map_err(|_| bad_signature())?);
-    let mut cache = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if !cache.iter().any(|c| c.algorithm == id && *c.bytes == *key) {
-        if cache.len() == KEY_CACHE_SIZE {
-            cache.pop();
-        }
-        cache.insert(
-            0,
-            CachedKey {
-                algorithm: id,
-                bytes: key.into(),
-                key: parsed.clone(),
-            },
-        );
-    }
+    let entry = CachedKey {
+        algorithm: id,
+        bytes: key.into(),
+        key: parsed.clone(),
+    };
+    KEY_CACHE.insert(entry, same);
     Ok(parsed)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Mutex, PoisonError};
+
     use super::*;
     use aws_lc_rs::rand::SystemRandom;
     use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
@@ -212,10 +202,8 @@ mod tests {
 
     fn cached(key: &[u8]) -> bool {
         KEY_CACHE
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .any(|c| c.algorithm == P256_SHA256 && *c.bytes == *key)
+            .find(|c| c.algorithm == P256_SHA256 && *c.bytes == *key, |_| ())
+            .is_some()
     }
 
     /// A cached key still checks every signature: a good one passes each
@@ -252,11 +240,7 @@ mod tests {
         for k in &keys {
             lookup(P256_SHA256, k).expect("parse");
         }
-        let len = KEY_CACHE
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len();
-        assert!(len <= KEY_CACHE_SIZE);
+        assert!(KEY_CACHE.len() <= KEY_CACHE_SIZE);
         assert!(cached(&keys[keys.len() - 1]), "the newest key is kept");
     }
 

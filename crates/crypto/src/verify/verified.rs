@@ -16,9 +16,9 @@
 //! Public data only. The memo is bounded both in entries and in the size
 //! of one entry; a longer certificate is simply verified every time.
 
-use std::sync::{Mutex, PoisonError};
-
 use ferrotls_core::crypto::VerifyAlgorithm;
+
+use super::Recent;
 
 /// How many signatures are remembered: the chains of the servers a client
 /// is busy with (one to three signatures each).
@@ -54,23 +54,13 @@ impl Verified {
 }
 
 /// Recently verified signatures, most recently used first.
-static MEMO: Mutex<Vec<Verified>> = Mutex::new(Vec::new());
+static MEMO: Recent<Verified> = Recent::new(MEMO_SIZE);
 
 /// Whether exactly this signature has verified before (and is still
 /// remembered).
 pub(super) fn seen(alg: VerifyAlgorithm, spki: &[u8], tbs: &[u8], signature: &[u8]) -> bool {
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    match memo
-        .iter()
-        .position(|v| v.matches(alg, spki, tbs, signature))
-    {
-        Some(i) => {
-            // Move to the front so that the chains in use stay.
-            memo[..=i].rotate_right(1);
-            true
-        }
-        None => false,
-    }
+    MEMO.find(|v| v.matches(alg, spki, tbs, signature), |_| ())
+        .is_some()
 }
 
 /// Remembers a signature that has just verified.
@@ -89,17 +79,10 @@ pub(super) fn remember(alg: VerifyAlgorithm, spki: &[u8], tbs: &[u8], signature:
         signature_len: signature.len(),
         bytes: bytes.into_boxed_slice(),
     };
-    let mut memo = MEMO.lock().unwrap_or_else(PoisonError::into_inner);
-    if memo.iter().any(|v| v.matches(alg, spki, tbs, signature)) {
-        return;
-    }
-    if memo.len() == MEMO_SIZE {
-        memo.pop();
-    }
-    memo.insert(0, entry);
+    MEMO.insert(entry, |v| v.matches(alg, spki, tbs, signature));
 }
 
 #[cfg(test)]
 pub(super) fn len() -> usize {
-    MEMO.lock().unwrap_or_else(PoisonError::into_inner).len()
+    MEMO.len()
 }
