@@ -1,4 +1,5 @@
-//! `SSL_METHOD` and `SSL_CTX`.
+//! `SSL_METHOD` and `SSL_CTX`; the calls that load certificates, keys and
+//! CA files from disk are in [`files`].
 //!
 //! OpenSSL's `SSL_CTX` stays mutable while connections use it; the facade
 //! freezes a builder into an immutable `SslContext`. The C handle therefore
@@ -12,7 +13,7 @@ use std::ffi::{c_char, c_int, c_long, c_void};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use ferrotls::{FileType, Mode, SslContext, SslMethod, SslOptions, SslVersion, VerifyMode};
+use ferrotls::{Mode, SslContext, SslMethod, SslOptions, SslVersion, VerifyMode};
 use ferrotls_core::{ApiMisuse, CertificateDer, Error, PrivateKeyDer};
 
 use crate::boundary::{
@@ -22,6 +23,8 @@ use crate::callbacks::{Arg, Callbacks};
 use crate::consts::*;
 use crate::errors::{or_queue, push_unsupported};
 use crate::verify::{VerifyCb, X509_STORE_CTX};
+
+mod files;
 
 /// `SSL_METHOD`: which roles a context serves.
 #[allow(non_camel_case_types)]
@@ -312,207 +315,9 @@ unsafe fn change_settings(
     }
 }
 
-fn file_type(ty: c_int) -> Result<FileType, Error> {
-    match ty {
-        SSL_FILETYPE_PEM => Ok(FileType::Pem),
-        SSL_FILETYPE_ASN1 => Ok(FileType::Asn1),
-        _ => Err(
-            ApiMisuse::BadArgument("file type must be SSL_FILETYPE_PEM or SSL_FILETYPE_ASN1")
-                .into(),
-        ),
-    }
-}
-
-fn path_arg(p: *const c_char) -> Result<PathBuf, Error> {
-    // SAFETY: callers pass C strings from the application.
-    match unsafe { c_str(p) } {
-        Some(s) => Ok(PathBuf::from(s)),
-        None => Err(ApiMisuse::BadArgument("file name is NULL or not UTF-8").into()),
-    }
-}
-
 /// A scratch builder to check a certificate or key the way `build` will.
 fn probe(method: SslMethod) -> ferrotls::SslContextBuilder {
     SslContext::builder(method)
-}
-
-/// `int SSL_CTX_use_certificate_file(SSL_CTX *ctx, const char *file, int type)`.
-///
-/// # Safety
-/// `ctx` null or live; `file` null or a C string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_use_certificate_file(
-    ctx: *mut SSL_CTX,
-    file: *const c_char,
-    ty: c_int,
-) -> c_int {
-    ffi_boundary!(0, {
-        // SAFETY: `ctx` is null or live (caller contract).
-        unsafe {
-            change_settings(ctx, "SSL_CTX_use_certificate_file", |s| {
-                let path = path_arg(file)?;
-                let leaf = match file_type(ty)? {
-                    FileType::Pem => ferrotls_pki::load_certs_file(&path)?
-                        .into_iter()
-                        .next()
-                        .ok_or_else(|| Error::General("no certificate in PEM file".into()))?,
-                    FileType::Asn1 => CertificateDer::from_vec(read(&path)?),
-                };
-                if s.chain.is_empty() {
-                    s.chain.push(leaf);
-                } else {
-                    s.chain[0] = leaf;
-                }
-                Ok(())
-            })
-        }
-    })
-}
-
-fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::General(format!("cannot read {}: {e}", path.display())))
-}
-
-/// `int SSL_CTX_use_certificate_chain_file(SSL_CTX *ctx, const char *file)`.
-///
-/// # Safety
-/// `ctx` null or live; `file` null or a C string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_use_certificate_chain_file(
-    ctx: *mut SSL_CTX,
-    file: *const c_char,
-) -> c_int {
-    ffi_boundary!(0, {
-        // SAFETY: `ctx` is null or live (caller contract).
-        unsafe {
-            change_settings(ctx, "SSL_CTX_use_certificate_chain_file", |s| {
-                let chain = ferrotls_pki::load_certs_file(path_arg(file)?)?;
-                probe(s.method).set_certificate_chain(chain.clone())?;
-                s.chain = chain;
-                Ok(())
-            })
-        }
-    })
-}
-
-/// `int SSL_CTX_use_PrivateKey_file(SSL_CTX *ctx, const char *file, int type)`.
-///
-/// # Safety
-/// `ctx` null or live; `file` null or a C string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_use_PrivateKey_file(
-    ctx: *mut SSL_CTX,
-    file: *const c_char,
-    ty: c_int,
-) -> c_int {
-    ffi_boundary!(0, {
-        // SAFETY: `ctx` is null or live (caller contract).
-        unsafe {
-            change_settings(ctx, "SSL_CTX_use_PrivateKey_file", |s| {
-                let path = path_arg(file)?;
-                let key = match file_type(ty)? {
-                    FileType::Pem => ferrotls_pki::load_private_key_file(&path)?,
-                    FileType::Asn1 => ferrotls_pki::load_private_key_der(read(&path)?)?,
-                };
-                probe(s.method).set_private_key(&key)?;
-                s.key = Some(key);
-                Ok(())
-            })
-        }
-    })
-}
-
-/// `int SSL_CTX_load_verify_locations(SSL_CTX *ctx, const char *CAfile, const char *CApath)`.
-///
-/// # Safety
-/// `ctx` null or live; the paths null or C strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_load_verify_locations(
-    ctx: *mut SSL_CTX,
-    ca_file: *const c_char,
-    ca_path: *const c_char,
-) -> c_int {
-    ffi_boundary!(0, {
-        // SAFETY: `ctx` is null or live (caller contract).
-        unsafe {
-            change_settings(ctx, "SSL_CTX_load_verify_locations", |s| {
-                if ca_file.is_null() && ca_path.is_null() {
-                    return Err(
-                        ApiMisuse::BadArgument("neither a CA file nor a CA directory").into(),
-                    );
-                }
-                let mut anchors = Vec::new();
-                if !ca_file.is_null() {
-                    anchors = ferrotls_pki::load_certs_file(path_arg(ca_file)?)?;
-                    let mut p = probe(s.method);
-                    for a in &anchors {
-                        p.add_trust_anchor(a)?;
-                    }
-                }
-                let dir = if ca_path.is_null() {
-                    None
-                } else {
-                    let d = path_arg(ca_path)?;
-                    probe(s.method).load_verify_locations(None, Some(&d))?;
-                    Some(d)
-                };
-                s.anchors.extend(anchors);
-                s.ca_dirs.extend(dir);
-                Ok(())
-            })
-        }
-    })
-}
-
-/// `int SSL_CTX_load_verify_file(SSL_CTX *ctx, const char *CAfile)`.
-///
-/// # Safety
-/// As [`SSL_CTX_load_verify_locations`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_load_verify_file(
-    ctx: *mut SSL_CTX,
-    ca_file: *const c_char,
-) -> c_int {
-    check_null!(0, ca_file);
-    // SAFETY: same contract.
-    unsafe { SSL_CTX_load_verify_locations(ctx, ca_file, std::ptr::null()) }
-}
-
-/// `int SSL_CTX_load_verify_dir(SSL_CTX *ctx, const char *CApath)`.
-///
-/// # Safety
-/// As [`SSL_CTX_load_verify_locations`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_load_verify_dir(
-    ctx: *mut SSL_CTX,
-    ca_path: *const c_char,
-) -> c_int {
-    check_null!(0, ca_path);
-    // SAFETY: same contract.
-    unsafe { SSL_CTX_load_verify_locations(ctx, std::ptr::null(), ca_path) }
-}
-
-/// `int SSL_CTX_set_default_verify_paths(SSL_CTX *ctx)`: the system store.
-///
-/// # Safety
-/// `ctx` null or live.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn SSL_CTX_set_default_verify_paths(ctx: *mut SSL_CTX) -> c_int {
-    ffi_boundary!(0, {
-        // SAFETY: `ctx` is null or live (caller contract).
-        unsafe {
-            with_settings(ctx, 0, |s| {
-                s.default_paths = true;
-                s.changed();
-                let r = s.context().map(|_| ());
-                if r.is_err() {
-                    s.default_paths = false;
-                    s.changed();
-                }
-                ok_or_queue("SSL_CTX_set_default_verify_paths", r)
-            })
-        }
-    })
 }
 
 /// `void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb cb)`.
