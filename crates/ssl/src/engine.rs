@@ -164,7 +164,9 @@ pub(crate) struct Engine {
     pub(crate) shutdown_sent: bool,
     pub(crate) shutdown_received: bool,
     pub(crate) queue: ErrorQueue,
-    actions: Vec<Action>,
+    /// The handshake's actions not yet carried out; kept, with its room,
+    /// for the whole handshake.
+    pub(crate) actions: Vec<Action>,
     ignored_alerts: u32,
     /// TLS 1.3 server, from its first read key until the client's first
     /// protected record: a plaintext alert is still accepted, as OpenSSL

@@ -28,6 +28,11 @@ macro_rules! shared_settings {
     }};
 }
 
+/// Room for one flight's actions: its records (hello, certificate, ...,
+/// Finished, each a `Send`), ChangeCipherSpec and the key changes. Six
+/// keep the list under a KiB, within the allocator's cache of small blocks.
+const ACTIONS_PER_FLIGHT: usize = 6;
+
 impl Engine {
     /// `SSL_do_handshake`: runs the handshake until it completes or a call
     /// on the transport would block.
@@ -65,9 +70,13 @@ impl Engine {
         let Some(role) = self.role else {
             return Err(self.misuse(ApiMisuse::NoRoleSet.into(), "handshake"));
         };
+        // The handshake writes into the engine's own action list, sized
+        // once for a whole flight (a few records and key changes), so that
+        // neither a second list nor its regrowth is allocated.
+        let mut actions = std::mem::take(&mut self.actions);
+        actions.reserve(ACTIONS_PER_FLIGHT);
         let started = match role {
             Role::Client => self.client_config().and_then(|(config, name)| {
-                let mut actions = Vec::new();
                 // A TLS 1.2 session within its timeout may be offered any
                 // number of times; a TLS 1.3 ticket once (take_ticket
                 // marks it used).
@@ -77,40 +86,43 @@ impl Engine {
                     Some(_) => None,
                     None => self.session.as_ref().and_then(|s| s.take_ticket()),
                 };
-                let hs = match (tls12, ticket) {
+                match (tls12, ticket) {
                     (Some(resume), _) => Handshake::new_client_resuming_tls12(
                         Arc::new(config),
                         name,
                         resume,
                         &mut actions,
-                    )?,
+                    ),
                     (None, Some(t)) => Handshake::new_client_resuming(
                         Arc::new(config),
                         name,
                         t,
                         self.ctx.now(),
                         &mut actions,
-                    )?,
+                    ),
                     (None, None) => {
-                        Handshake::new_client(Arc::new(config), Some(name), &mut actions)?
+                        Handshake::new_client(Arc::new(config), Some(name), &mut actions)
                     }
-                };
-                Ok((hs, actions))
+                }
             }),
             Role::Server => self
                 .server_config()
-                .map(|config| (Handshake::new_server(Arc::new(config)), Vec::new())),
+                .map(|config| Handshake::new_server(Arc::new(config))),
         };
+        self.actions = actions;
         match started {
-            Ok((hs, actions)) => {
+            Ok(hs) => {
                 self.hs = Some(hs);
-                self.push_actions(actions);
                 if let Err(e) = self.apply_actions() {
                     return Err(self.fail(t, e, "handshake"));
                 }
                 Ok(())
             }
-            Err(e) => Err(self.fail(t, e, "handshake")),
+            Err(e) => {
+                // Nothing of a handshake that could not start is sent.
+                self.actions.clear();
+                Err(self.fail(t, e, "handshake"))
+            }
         }
     }
 

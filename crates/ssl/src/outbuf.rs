@@ -8,6 +8,10 @@
 //! put until it has, so a write that stopped on a would-block resumes
 //! with exactly the same bytes (SPEC S04, S10).
 
+/// The least the buffer grows to: a few small handshake records, and
+/// still within the allocator's cache of small blocks.
+const MIN_GROWTH: usize = 512;
+
 /// See the module docs.
 #[derive(Default)]
 pub(crate) struct OutBuf {
@@ -38,9 +42,10 @@ impl OutBuf {
             let need = self.end + n;
             if need > self.buf.len() {
                 // Doubling keeps a stream of records from growing it one
-                // record at a time; a connection that only ever sends a
-                // small record keeps a buffer of just that size.
-                let len = need.max(2 * self.buf.len());
+                // record at a time; the floor lets a short flight
+                // (ServerHello, ChangeCipherSpec, Finished) grow it once
+                // rather than once a record.
+                let len = need.max(2 * self.buf.len()).max(MIN_GROWTH);
                 self.buf.resize(len, 0);
             }
         }

@@ -91,9 +91,10 @@ pub(crate) fn extensions<'a, T>(
     move |i: &'a [u8]| {
         let (rest, mut body) = opaque(ListLength::U16, min, max, what)(i)?;
         let mut seen = SeenTypes::default();
-        // Every extension takes at least four bytes; the guess is capped so
-        // a long list from the peer does not size the allocation.
-        let mut out = Vec::with_capacity((body.len() / 4).min(EXTENSIONS_GUESS));
+        // Sized to the extensions actually there: a list that grows by
+        // doubling allocates three times for a usual hello, and a guess
+        // from the byte length overshoots into the allocator's slow path.
+        let mut out = Vec::with_capacity(count_extensions(body).min(EXTENSIONS_RESERVED_MAX));
         while !body.is_empty() {
             let (r, (typ, data)) = one_extension(body)?;
             body = r;
@@ -109,8 +110,23 @@ pub(crate) fn extensions<'a, T>(
     }
 }
 
-/// Room reserved up front for a decoded extension list.
-const EXTENSIONS_GUESS: usize = 24;
+/// The most extensions room is reserved for before any is decoded: a
+/// peer's long list of junk then costs no more than it did to send.
+/// Hellos carry a few dozen at most; a longer valid list grows as decoded.
+const EXTENSIONS_RESERVED_MAX: usize = 32;
+
+/// The number of whole extension headers and bodies at the start of
+/// `block` (the decode that follows checks them).
+fn count_extensions(mut block: &[u8]) -> usize {
+    let mut n = 0;
+    while let [_, _, hi, lo, rest @ ..] = block {
+        let len = usize::from(u16::from_be_bytes([*hi, *lo]));
+        let Some(next) = rest.get(len..) else { break };
+        block = next;
+        n += 1;
+    }
+    n
+}
 
 /// The extension types of one list seen so far. Hellos carry a few dozen
 /// at most, so they are kept in a small array and scanned (no hash set to
@@ -313,6 +329,17 @@ mod tests {
         assert!(!seen.insert(1000));
         assert!(!seen.insert(3));
         assert!(seen.insert(1001));
+    }
+
+    /// The count covers whole extensions only and stops at a header or
+    /// body cut short.
+    #[test]
+    fn count_extensions_counts_whole_entries() {
+        assert_eq!(count_extensions(&[]), 0);
+        assert_eq!(count_extensions(&[0, 1, 0, 0]), 1);
+        assert_eq!(count_extensions(&[0, 1, 0, 2, 9, 9, 0, 2, 0, 0]), 2);
+        assert_eq!(count_extensions(&[0, 1, 0, 2, 9, 9, 0, 2, 0, 1]), 1);
+        assert_eq!(count_extensions(&[0, 1, 0]), 0);
     }
 
     /// A list of 70 distinct extensions parses; the same list with its

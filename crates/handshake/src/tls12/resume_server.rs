@@ -130,7 +130,9 @@ pub(super) fn start(
     };
     let server_random = server_random(&config, true)?;
     // No server_name acknowledgement on resumption (RFC 6066 section 3).
-    let mut exts = vec![ServerExtension::RenegotiationInfo(Payload::new(&[][..]))];
+    // Room for every extension below, so the list is allocated once.
+    let mut exts = Vec::with_capacity(6);
+    exts.push(ServerExtension::RenegotiationInfo(Payload::new(&[][..])));
     if session.extended_master_secret {
         exts.push(ServerExtension::ExtendedMasterSecret);
     }

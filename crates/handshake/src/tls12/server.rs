@@ -228,12 +228,14 @@ fn process_client_hello(
     };
 
     let server_random = server_random(&config, prior.is_none())?;
-    let mut exts = vec![ServerExtension::RenegotiationInfo(Payload::new(
+    // Room for every extension below, so the list is allocated once.
+    let mut exts = Vec::with_capacity(7);
+    exts.push(ServerExtension::RenegotiationInfo(Payload::new(
         prior
             .as_ref()
             .map(|p| p.t.both_verify_data())
             .unwrap_or_default(),
-    ))];
+    )));
     if neg.ems {
         exts.push(ServerExtension::ExtendedMasterSecret);
     }

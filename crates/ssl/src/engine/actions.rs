@@ -15,11 +15,6 @@ use super::Engine;
 const MAX_TICKETS: usize = 8;
 
 impl Engine {
-    /// Adds actions produced outside `self.actions` (handshake start).
-    pub fn push_actions(&mut self, actions: Vec<Action>) {
-        self.actions.extend(actions);
-    }
-
     /// Performs the handshake's actions in order.
     pub fn apply_actions(&mut self) -> Result<(), Error> {
         let mut actions = std::mem::take(&mut self.actions);
