@@ -5,7 +5,8 @@
 //! Usage: `profile LIB WHAT COUNT` where WHAT is `send`, `recv` (TLS 1.3
 //! AES-128-GCM, COUNT MiB), `send-chacha`, `recv-chacha` (the same with
 //! TLS 1.3 ChaCha20-Poly1305), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
-//! handshakes), `handshake12-rsa` (TLS 1.2 ECDHE-RSA), or `resumed13`,
+//! handshakes), `handshake12` (TLS 1.2 ECDHE-ECDSA), `handshake12-rsa` (TLS
+//! 1.2 ECDHE-RSA), or `resumed13`,
 //! `resumed12-id`, `resumed12-ticket` (COUNT resumed handshakes, ECDSA
 //! P-256). Under callgrind, count only the loop with
 //! `--toggle-collect='profile::bulk_loop'` (or `profile::handshake_loop`).
@@ -112,17 +113,13 @@ fn main() {
             .map(|mut t| bulk_loop(t.as_mut(), what == "recv", count)),
         "send-chacha" | "recv-chacha" => transfer(lib, &pki, Suite::Tls13Chacha20)
             .map(|mut t| bulk_loop(t.as_mut(), what == "recv-chacha", count)),
-        "handshake" => {
+        "handshake" | "handshake12" | "handshake12-rsa" => {
             let h = FullHandshake {
-                version: Version::Tls13,
-                key_type: KeyType::EcdsaP256,
-            };
-            full(lib, &pki, h).map(|mut h| handshake_loop(h.as_mut(), count))
-        }
-        "handshake12-rsa" => {
-            let h = FullHandshake {
-                version: Version::Tls12,
-                key_type: KeyType::Rsa2048,
+                version: match what.as_str() {
+                    "handshake" => Version::Tls13,
+                    _ => Version::Tls12,
+                },
+                key_type,
             };
             full(lib, &pki, h).map(|mut h| handshake_loop(h.as_mut(), count))
         }
