@@ -19,6 +19,7 @@
 //! [`Tls12Session`](crate::Tls12Session), master secret included.
 
 pub(crate) mod client;
+mod client_flight;
 mod hello;
 mod keys;
 mod negotiate;
