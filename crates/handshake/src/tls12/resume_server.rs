@@ -110,7 +110,7 @@ pub(super) struct Found {
 
 /// The abbreviated handshake's first flight: ServerHello (echoing the
 /// client's session id, which tells it the session was resumed — RFC
-/// 5077 3.4 for tickets), [NewSessionTicket], ChangeCipherSpec, Finished.
+/// 5077 3.4 for tickets), `[NewSessionTicket]`, ChangeCipherSpec, Finished.
 pub(super) fn start(
     config: Arc<ServerConfig>,
     msg: &Message<'_>,

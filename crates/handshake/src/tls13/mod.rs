@@ -2,6 +2,7 @@
 //! both sides share.
 
 pub(crate) mod client;
+mod client_flight;
 pub(crate) mod client_hello;
 pub(crate) mod common;
 pub(crate) mod psk;
