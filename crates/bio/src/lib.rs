@@ -352,6 +352,25 @@ pub trait Bio: Send {
     fn should_io_special(&self) -> bool {
         self.retry_flags().should_io_special()
     }
+
+    /// `BIO_nread0` and `BIO_nread` in one call: lends the bytes readable
+    /// now, where this Bio holds them, to `take`, which returns how many of
+    /// them it consumed (`0` to leave them all; more than it was lent
+    /// counts as all of them). A reader that needs whole units, such as a
+    /// TLS record layer, can then use them without first copying them into
+    /// a buffer of its own.
+    ///
+    /// `take` may overwrite the bytes it consumes (to decrypt them where
+    /// they lie, say) and must leave the rest as it found them.
+    ///
+    /// `None` means nothing was lent: this Bio keeps no buffer to lend
+    /// (the default), or holds nothing readable right now. The caller then
+    /// uses [`Bio::read`], which reports would-block and EOF as usual. On
+    /// `Some`, the retry flags are cleared, as after a successful read.
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let _ = take;
+        None
+    }
 }
 
 /// A Bio behind a box or a borrow is the same Bio: every call goes to it,
@@ -377,6 +396,12 @@ macro_rules! forward_bio {
             }
             fn retry_flags(&self) -> RetryFlags {
                 (**self).retry_flags()
+            }
+            fn read_in_place(
+                &mut self,
+                take: &mut dyn FnMut(&mut [u8]) -> usize,
+            ) -> Option<usize> {
+                (**self).read_in_place(take)
             }
         }
     )+};

@@ -268,4 +268,22 @@ impl Bio for MemBio {
     fn wpending(&self) -> usize {
         0
     }
+
+    /// Lends the front of the buffer: all of it, unless the bytes wrap
+    /// around the end of the ring (then the part up to the end). A
+    /// read-only buffer lends nothing, because its bytes may be shared.
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let mut st = lock(&self.shared);
+        let Storage::ReadWrite(d) = &mut st.storage else {
+            return None;
+        };
+        let front = d.as_mut_slices().0;
+        if front.is_empty() {
+            return None;
+        }
+        let n = take(front).min(front.len());
+        d.drain(..n);
+        self.flags = RetryFlags::NONE;
+        Some(n)
+    }
 }

@@ -247,6 +247,22 @@ impl Bio for PairEnd {
     fn wpending(&self) -> usize {
         self.ctrl_wpending()
     }
+
+    /// Lends the front of what the peer wrote (up to the end of the ring
+    /// when it wraps), as `BIO_nread0`/`BIO_nread` on a pair do.
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let mut st = lock(&self.shared);
+        let src = &mut st.halves[self.peer()];
+        let front = src.buf.as_mut_slices().0;
+        if front.is_empty() {
+            return None;
+        }
+        src.request = 0;
+        let n = take(front).min(front.len());
+        src.buf.drain(..n);
+        self.flags = RetryFlags::NONE;
+        Some(n)
+    }
 }
 
 impl Drop for PairEnd {

@@ -84,6 +84,9 @@ impl Bio for SharedBio {
     fn retry_flags(&self) -> RetryFlags {
         lock(&self.0.inner).bio_ref().retry_flags()
     }
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        lock(&self.0.inner).bio().read_in_place(take)
+    }
 }
 
 /// `BIO_METHOD`: what `BIO_new` makes.

@@ -48,6 +48,12 @@ pub struct Deframer {
     /// One past the last byte ever committed: nothing beyond it was ever
     /// written, so the wipe on drop stops there.
     high: usize,
+    framing: Framing,
+}
+
+/// What framing checks and remembers from record to record, whichever
+/// buffer the record lies in.
+struct Framing {
     max_len: usize,
     empty_run: EmptyRun,
     /// A framing error is fatal: once seen it is returned for every call,
@@ -66,9 +72,11 @@ impl Deframer {
             start: 0,
             end: 0,
             high: 0,
-            max_len: MAX_CIPHERTEXT_TLS12,
-            empty_run: EmptyRun::default(),
-            error: None,
+            framing: Framing {
+                max_len: MAX_CIPHERTEXT_TLS12,
+                empty_run: EmptyRun::default(),
+                error: None,
+            },
         }
     }
 
@@ -149,24 +157,9 @@ impl Deframer {
     /// empty records is refused. The record returned by the previous call
     /// is gone once this is called.
     pub fn next_record(&mut self) -> Result<Option<OpaqueRecord<'_>>, Error> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        let header = match parse_header(&self.buf[self.start..self.end]) {
-            Ok((_, header)) => header,
-            Err(nom::Err::Incomplete(_)) => return Ok(None),
-            Err(_) => return Err(self.fail(InvalidMessage::MissingData("record header").into())),
-        };
-        if let Err(e) = check_header(&header, self.max_len) {
-            return Err(self.fail(e));
-        }
-        let total = HEADER_LEN + usize::from(header.length);
-        if self.end - self.start < total {
+        let Some((header, total)) = self.framing.frame(&self.buf[self.start..self.end])? else {
             return Ok(None);
-        }
-        if let Err(e) = self.empty_run.observe(usize::from(header.length)) {
-            return Err(self.fail(e));
-        }
+        };
         let body = self.start + HEADER_LEN..self.start + total;
         // The bytes stay where they are until the borrow handed out here
         // ends; only then can `spare` reuse them.
@@ -177,17 +170,38 @@ impl Deframer {
         }))
     }
 
+    /// The whole record at the front of `bytes`, a buffer the caller owns
+    /// (a BIO's, lent in place), and its length there: the checks of
+    /// [`Deframer::next_record`], which also counts it for the
+    /// empty-record limit. `None` when `bytes` holds no whole record, or
+    /// when this deframer still holds bytes of its own (they come first);
+    /// the bytes then go through [`Deframer::spare`] as usual. An error is
+    /// as fatal as one from `next_record`.
+    pub fn record_in<'a>(
+        &mut self,
+        bytes: &'a mut [u8],
+    ) -> Result<Option<(OpaqueRecord<'a>, usize)>, Error> {
+        if self.buffered() > 0 {
+            return Ok(None);
+        }
+        let Some((header, total)) = self.framing.frame(bytes)? else {
+            return Ok(None);
+        };
+        let payload = &mut bytes[HEADER_LEN..total];
+        Ok(Some((OpaqueRecord { header, payload }, total)))
+    }
+
     /// Sets the largest record body accepted (TLSCiphertext.length, or
     /// TLSPlaintext.length before keys are in use). Values beyond the TLS
     /// 1.2 ciphertext limit are capped to it, which is also the largest
     /// buffer size.
     pub fn set_max_ciphertext_len(&mut self, n: usize) {
-        self.max_len = n.min(MAX_CIPHERTEXT_TLS12);
+        self.framing.max_len = n.min(MAX_CIPHERTEXT_TLS12);
     }
 
     /// The current limit.
     pub fn max_ciphertext_len(&self) -> usize {
-        self.max_len
+        self.framing.max_len
     }
 
     /// Bytes received but not yet handed out as a record.
@@ -228,7 +242,7 @@ impl Deframer {
         let len = u16::from_be_bytes([self.buf[self.start + 3], self.buf[self.start + 4]]);
         // A header over the limit is refused by `next_record`; asking for
         // its body would only grow the buffer for nothing.
-        let len = usize::from(len).min(self.max_len);
+        let len = usize::from(len).min(self.framing.max_len);
         (HEADER_LEN + len).saturating_sub(have)
     }
 
@@ -236,6 +250,34 @@ impl Deframer {
     fn wipe(&mut self) {
         let high = self.high.min(self.buf.len());
         self.buf[..high].zeroize();
+    }
+
+}
+
+impl Framing {
+    /// The header and whole length of the record at the front of `bytes`
+    /// once the header passed [`check_header`], `None` while the record is
+    /// incomplete. A whole record counts for the empty-record limit.
+    fn frame(&mut self, bytes: &[u8]) -> Result<Option<(RecordHeader, usize)>, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let header = match parse_header(bytes) {
+            Ok((_, header)) => header,
+            Err(nom::Err::Incomplete(_)) => return Ok(None),
+            Err(_) => return Err(self.fail(InvalidMessage::MissingData("record header").into())),
+        };
+        if let Err(e) = check_header(&header, self.max_len) {
+            return Err(self.fail(e));
+        }
+        let total = HEADER_LEN + usize::from(header.length);
+        if bytes.len() < total {
+            return Ok(None);
+        }
+        if let Err(e) = self.empty_run.observe(usize::from(header.length)) {
+            return Err(self.fail(e));
+        }
+        Ok(Some((header, total)))
     }
 
     fn fail(&mut self, e: Error) -> Error {
@@ -263,8 +305,8 @@ impl fmt::Debug for Deframer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Deframer")
             .field("buffered", &self.buffered())
-            .field("max_len", &self.max_len)
-            .field("error", &self.error)
+            .field("max_len", &self.framing.max_len)
+            .field("error", &self.framing.error)
             .finish_non_exhaustive()
     }
 }

@@ -138,6 +138,10 @@ pub(crate) struct Engine {
     /// (so the order of the bytes is kept), and moved into `app_in` before
     /// the deframer's buffer is touched again.
     pub(crate) app_held: std::ops::Range<usize>,
+    /// Bytes the read BIO lent beyond the record last taken where it lay
+    /// (`read_in_place`): input as good as buffered, which the copying
+    /// path would have read into the deframer. Zero once a read happens.
+    pub(crate) lent_unread: usize,
     pub(crate) pending_write: Option<PendingWrite>,
     /// Shared with the handshake state, which keeps it for renegotiation
     /// and the exporter (one summary, not a copy per owner).
@@ -203,6 +207,7 @@ impl Engine {
             app_in: Vec::new(),
             app_pos: 0,
             app_held: 0..0,
+            lent_unread: 0,
             pending_write: None,
             summary: None,
             tickets: Vec::new(),
@@ -266,9 +271,10 @@ impl Engine {
         self.out.unsent().len()
     }
 
-    /// Bytes received but not yet turned into records.
+    /// Bytes received but not yet turned into records (those still in
+    /// the BIO's buffer after a record taken in place count too).
     pub fn buffered_input(&self) -> usize {
-        self.deframer.as_ref().map_or(0, Deframer::buffered)
+        self.deframer.as_ref().map_or(0, Deframer::buffered) + self.lent_unread
     }
 
     /// The sticky error, if the connection failed.

@@ -14,6 +14,12 @@ pub(crate) trait Transport {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError>;
     fn write(&mut self, buf: &[u8]) -> Result<usize, BioError>;
     fn flush(&mut self) -> Result<(), BioError>;
+    /// [`Bio::read_in_place`]: `None` unless the transport lends its own
+    /// buffer.
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let _ = take;
+        None
+    }
 }
 
 /// The BIOs of an `Ssl`: one object for both directions
@@ -51,6 +57,9 @@ impl Transport for Bios {
     }
     fn flush(&mut self) -> Result<(), BioError> {
         self.wbio().flush()
+    }
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        self.rbio().read_in_place(take)
     }
 }
 

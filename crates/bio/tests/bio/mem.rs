@@ -141,3 +141,44 @@ fn boxed_dyn_bio() {
     assert_eq!(use_bio(&mut boxed), 1);
     assert_eq!(boxed.pending(), 1);
 }
+
+#[test]
+fn read_in_place_lends_the_bytes_and_consumes_what_was_taken() {
+    let mut m = MemBio::new();
+    let mut none = |_: &mut [u8]| -> usize { panic!("nothing to lend") };
+    assert_eq!(m.read_in_place(&mut none), None, "empty: nothing lent");
+    m.write(b"hello world").unwrap();
+    let mut seen = Vec::new();
+    let got = m.read_in_place(&mut |b: &mut [u8]| {
+        seen.extend_from_slice(b);
+        b[..6].fill(0);
+        6
+    });
+    assert_eq!(got, Some(6));
+    assert_eq!(seen, b"hello world");
+    assert_eq!(m.pending(), 5);
+    // What was not taken is read as usual, unchanged.
+    let mut rest = [0u8; 8];
+    assert_eq!(m.read(&mut rest).unwrap(), 5);
+    assert_eq!(&rest[..5], b"world");
+    // A count beyond what was lent takes it all, no more.
+    m.write(b"abc").unwrap();
+    assert_eq!(m.read_in_place(&mut |_: &mut [u8]| 100), Some(3));
+    assert!(m.is_empty());
+    // A read-only buffer lends nothing.
+    let mut ro = MemBio::new_mem_buf(b"fixed".to_vec());
+    assert_eq!(ro.read_in_place(&mut none), None);
+    assert_eq!(ro.read(&mut rest).unwrap(), 5);
+}
+
+#[test]
+fn read_in_place_clears_the_retry_flags() {
+    let mut m = MemBio::new();
+    let mut buf = [0u8; 4];
+    assert_would_block(m.read(&mut buf), Retry::Read);
+    assert!(m.should_retry());
+    m.clone().write(b"x").unwrap();
+    assert_eq!(m.read_in_place(&mut |_: &mut [u8]| 0), Some(0));
+    assert!(!m.should_retry());
+    assert_eq!(m.pending(), 1, "nothing taken, nothing consumed");
+}

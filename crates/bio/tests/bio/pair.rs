@@ -181,3 +181,31 @@ fn one_end_boxed_other_kept() {
     drop(boxed);
     assert_eof(b.read(&mut buf));
 }
+
+#[test]
+fn read_in_place_lends_what_the_peer_wrote() {
+    let (mut a, mut b) = BioPair::new(8, 8);
+    let mut none = |_: &mut [u8]| -> usize { panic!("nothing to lend") };
+    assert_eq!(b.read_in_place(&mut none), None);
+    assert_eq!(a.write(b"abcdefgh").unwrap(), 8);
+    assert_eq!(a.ctrl_get_write_guarantee(), 0);
+    let mut seen = Vec::new();
+    let got = b.read_in_place(&mut |s: &mut [u8]| {
+        seen.extend_from_slice(s);
+        3
+    });
+    assert_eq!((got, seen.as_slice()), (Some(3), &b"abcdefgh"[..]));
+    assert_eq!(a.ctrl_get_write_guarantee(), 3, "room freed for the writer");
+    // The ring wraps: only the part up to its end is lent at once, and
+    // the bytes still come in order.
+    assert_eq!(a.write(b"ijk").unwrap(), 3);
+    let mut all = Vec::new();
+    while let Some(n) = b.read_in_place(&mut |s: &mut [u8]| {
+        all.extend_from_slice(s);
+        s.len()
+    }) {
+        assert!(n > 0);
+    }
+    assert_eq!(all, b"defghijk");
+    assert_eq!(b.pending(), 0);
+}

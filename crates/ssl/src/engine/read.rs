@@ -101,73 +101,132 @@ impl Engine {
                     .contains(&ContentType::ApplicationData)
             });
             let discard_app = self.shutdown_sent;
-            // Application data left where it was decrypted: its address
-            // and length, turned into a buffer range once the borrow ends.
-            let mut held = None;
-            // Application data decrypted into `dest`.
-            let mut placed = 0;
-            let classified: Result<Option<Incoming>, Error> = match deframer.next_record() {
-                Err(e) => Err(e),
-                Ok(None) => Ok(None),
-                Ok(Some(rec)) => {
-                    let opened = open(
-                        &mut *self.decrypter,
-                        &mut self.plain_alerts,
-                        rec,
-                        dest.as_deref_mut(),
-                    );
-                    match opened {
-                        Err(e) => Err(e),
-                        Ok(Decrypted::AppData(n)) => {
-                            let r = check_app_data(handshaking, &self.joiner);
-                            // After we sent close_notify, data the peer
-                            // still sends is discarded (as in `classify`).
-                            if r.is_ok() && !discard_app {
-                                placed = n;
-                            } else if let Some(d) = dest.as_deref_mut() {
-                                d[..n].fill(0);
-                            }
-                            r.map(|()| Some(Incoming::AppData))
-                        }
-                        Ok(Decrypted::Record(plain)) => {
-                            let r = classify(
-                                plain.content_type,
-                                plain.payload,
-                                handshaking,
-                                &mut self.joiner,
-                            );
-                            // After we sent close_notify, data the peer
-                            // still sends is discarded (as OpenSSL does
-                            // while waiting for its close_notify).
-                            if matches!(r, Ok(Incoming::AppData)) && !discard_app {
-                                if self.app_pos < self.app_in.len() {
-                                    self.app_in.extend_from_slice(plain.payload);
-                                } else if !plain.payload.is_empty() {
-                                    held = Some((
-                                        plain.payload.as_ptr() as usize,
-                                        plain.payload.len(),
-                                    ));
-                                }
-                            }
-                            r.map(Some)
-                        }
-                    }
-                }
-            };
-            if let Some((addr, len)) = held {
-                let range = self.deframer.as_ref().and_then(|d| d.locate(addr, len));
-                let Some(range) = range else {
-                    let e = Error::General("decrypted record outside the record buffer".into());
-                    return Err(self.fail(t, e, location));
-                };
-                self.app_held = range;
+            let mut taken = Ok(None);
+            if let Some(d) = dest.as_deref_mut()
+                && deframer.buffered() == 0
+            {
+                taken = self.take_in_place(t, d, handshaking, discard_app);
             }
-            match classified {
+            if matches!(taken, Ok(None)) {
+                taken = self.take_buffered(dest.as_deref_mut(), handshaking, discard_app);
+            }
+            match taken {
                 Err(e) => return Err(self.fail(t, e, location)),
-                Ok(Some(inc)) => return self.dispatch(t, inc, location).map(|got| (got, placed)),
+                Ok(Some((inc, placed))) => {
+                    return self.dispatch(t, inc, location).map(|got| (got, placed));
+                }
                 Ok(None) => self.fill(t, location)?,
             }
         }
+    }
+
+    /// The next record from the deframer's buffer, opened and classified,
+    /// with the count of application bytes decrypted into `dest`; `None`
+    /// until a whole record is buffered. Application data decrypted in
+    /// the buffer stays there (`app_held`) unless unread bytes wait in
+    /// `app_in`.
+    fn take_buffered(
+        &mut self,
+        dest: Option<&mut [u8]>,
+        handshaking: bool,
+        discard_app: bool,
+    ) -> Result<Option<(Incoming, usize)>, Error> {
+        let Some(deframer) = self.deframer.as_mut() else {
+            return Ok(None);
+        };
+        let Some(rec) = deframer.next_record()? else {
+            return Ok(None);
+        };
+        let Taken {
+            classified,
+            placed,
+            held: kept,
+        } = take_record(
+            &mut *self.decrypter,
+            &mut self.plain_alerts,
+            &mut self.joiner,
+            rec,
+            dest,
+            handshaking,
+            discard_app,
+        );
+        // Its address and length, turned into a buffer range once the
+        // borrow ends.
+        let mut held = None;
+        if let Some(payload) = kept {
+            if self.app_pos < self.app_in.len() {
+                self.app_in.extend_from_slice(payload);
+            } else {
+                held = Some((payload.as_ptr() as usize, payload.len()));
+            }
+        }
+        if let Some((addr, len)) = held {
+            let range = self.deframer.as_ref().and_then(|d| d.locate(addr, len));
+            let Some(range) = range else {
+                let e = Error::General("decrypted record outside the record buffer".into());
+                return Err(e);
+            };
+            self.app_held = range;
+        }
+        classified.map(|inc| Some((inc, placed)))
+    }
+
+    /// The next record opened where the read BIO holds it
+    /// ([`Transport::read_in_place`], `BIO_nread`), when nothing is
+    /// buffered here and the BIO lends a whole record: application data
+    /// is decrypted from there straight into `dest`, so the record is never
+    /// copied into the deframer's buffer. `None` when the BIO lends nothing
+    /// or no whole record; the buffered path then reads as usual. Other
+    /// records are decrypted where they lie, so what they leave in the
+    /// BIO's buffer is wiped before it is given back.
+    fn take_in_place(
+        &mut self,
+        t: &mut dyn Transport,
+        dest: &mut [u8],
+        handshaking: bool,
+        discard_app: bool,
+    ) -> Result<Option<(Incoming, usize)>, Error> {
+        let Some(deframer) = self.deframer.as_mut() else {
+            return Ok(None);
+        };
+        let decrypter = &mut *self.decrypter;
+        let (plain_alerts, joiner, app_in) =
+            (&mut self.plain_alerts, &mut self.joiner, &mut self.app_in);
+        let mut out = Ok(None);
+        let mut lent_unread = 0;
+        t.read_in_place(&mut |bytes: &mut [u8]| {
+            let (rec, total) = match deframer.record_in(bytes) {
+                Ok(Some(found)) => found,
+                Ok(None) => return 0,
+                Err(e) => {
+                    out = Err(e);
+                    return 0;
+                }
+            };
+            let rec = take_record(
+                &mut *decrypter,
+                plain_alerts,
+                joiner,
+                rec,
+                Some(&mut *dest),
+                handshaking,
+                discard_app,
+            );
+            // `dest` is empty unless the read called with nothing
+            // buffered, so the bytes are the first unread ones.
+            if let Some(payload) = rec.held {
+                app_in.extend_from_slice(payload);
+            }
+            let placed = rec.placed;
+            out = rec.classified.map(|inc| Some((inc, placed)));
+            if placed == 0 {
+                bytes[..total].fill(0);
+            }
+            lent_unread = bytes.len() - total;
+            total
+        });
+        self.lent_unread = lent_unread;
+        out
     }
 
     /// Reads transport bytes into the deframer.
@@ -180,6 +239,7 @@ impl Engine {
             let e = Error::General("record buffer full without a whole record".into());
             return Err(self.fail(t, e, location));
         }
+        self.lent_unread = 0;
         match t.read(spare) {
             Ok(n) => {
                 deframer.commit(n);
@@ -257,6 +317,60 @@ impl Engine {
             }
         }
     }
+}
+
+/// What one record came to, while the buffer it lies in is still
+/// borrowed.
+struct Taken<'a> {
+    classified: Result<Incoming, Error>,
+    /// Application bytes decrypted into the caller's `dest`.
+    placed: usize,
+    /// Application bytes decrypted where the record lay, to be kept.
+    held: Option<&'a [u8]>,
+}
+
+/// Opens `rec` and classifies it: the one path of every record, whichever
+/// buffer it lies in. Application data that may not be kept (it failed a
+/// check, or arrived after our close_notify) is neither placed nor held.
+fn take_record<'a>(
+    decrypter: &mut dyn MessageDecrypter,
+    plain_alerts: &mut bool,
+    joiner: &mut HandshakeJoiner,
+    rec: OpaqueRecord<'a>,
+    mut dest: Option<&mut [u8]>,
+    handshaking: bool,
+    discard_app: bool,
+) -> Taken<'a> {
+    let mut taken = Taken {
+        classified: Ok(Incoming::AppData),
+        placed: 0,
+        held: None,
+    };
+    taken.classified = match open(decrypter, plain_alerts, rec, dest.as_deref_mut()) {
+        Err(e) => Err(e),
+        Ok(Decrypted::AppData(n)) => {
+            let r = check_app_data(handshaking, joiner);
+            // After we sent close_notify, data the peer still sends is
+            // discarded (as in `classify`).
+            if r.is_ok() && !discard_app {
+                taken.placed = n;
+            } else if let Some(d) = dest {
+                d[..n].fill(0);
+            }
+            r.map(|()| Incoming::AppData)
+        }
+        Ok(Decrypted::Record(plain)) => {
+            let r = classify(plain.content_type, plain.payload, handshaking, joiner);
+            // After we sent close_notify, data the peer still sends is
+            // discarded (as OpenSSL does while waiting for its
+            // close_notify).
+            if matches!(r, Ok(Incoming::AppData)) && !discard_app && !plain.payload.is_empty() {
+                taken.held = Some(plain.payload);
+            }
+            r
+        }
+    };
+    taken
 }
 
 /// Removes a record's protection; see `Engine::plain_alerts` for the
