@@ -251,7 +251,6 @@ impl Deframer {
         let high = self.high.min(self.buf.len());
         self.buf[..high].zeroize();
     }
-
 }
 
 impl Framing {

@@ -171,7 +171,10 @@ fn s04_lent_bytes_without_a_whole_record_are_read_by_copying() {
             assert_eq!(p.client.write(&data), data.len() as i32);
             forward(&p, &lender);
             assert_eq!(read_all(&mut p, 65536, data.len()), data, "limit {limit}");
-            assert!(lender.state().reads > 0, "limit {limit}: the copying path ran");
+            assert!(
+                lender.state().reads > 0,
+                "limit {limit}: the copying path ran"
+            );
         }
         // Records small enough to be lent whole go in place between the
         // copied ones.
@@ -228,7 +231,10 @@ fn r01_a_record_tampered_in_the_bio_buffer_is_bad_record_mac() {
             buf.iter().all(|b| *b == FILL || *b == 0),
             "tls12 {tls12}: no unauthenticated byte in the caller's buffer"
         );
-        assert!(!p.s2c.is_empty(), "tls12 {tls12}: bad_record_mac alert sent");
+        assert!(
+            !p.s2c.is_empty(),
+            "tls12 {tls12}: bad_record_mac alert sent"
+        );
         assert_eq!(lender.state().reads, 0);
     }
 }
