@@ -1,6 +1,6 @@
 //! The ferrotls rows, through the `ferrotls` facade.
 //!
-//! Each side is an [`Ssl`] whose BIO is an [`IoBio`] over the same
+//! Each side is an [`Ssl`] whose BIO is a [`DuplexBio`] over the same
 //! [`Duplex`] OpenSSL uses, driven through the OpenSSL-shaped calls
 //! (`do_handshake`, `write`, `read`, `get_error`) as an application would.
 //! A scenario the stack cannot run yet is reported, with the stack's own
@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use ferrotls::bio::IoBio;
+use ferrotls::bio::{Bio, BioError, IoBio, RetryFlags};
 use ferrotls::core_types::{CertificateDer, PrivateKeyDer, PrivateKeyFormat};
 use ferrotls::{
     ErrorCode, Mode, SessionCacheMode, Ssl, SslContext, SslMethod, SslOptions, SslSession,
@@ -22,6 +22,62 @@ use crate::scenario::{
     Unsupported, Version,
 };
 use crate::transport::Duplex;
+
+/// The transport as a ferrotls BIO: reads and writes as an [`IoBio`]
+/// over a non-blocking stream, and the unread bytes lent in place
+/// ([`Bio::read_in_place`]) as ferrotls's own memory BIOs and BIO pairs
+/// lend them, so records are opened where the transport holds them.
+/// rustls (`read_tls`) and OpenSSL (`BIO_read`) copy them into their record
+/// buffers first; neither can take them in place.
+struct DuplexBio {
+    io: IoBio<Duplex>,
+    incoming: crate::transport::SharedPipe,
+    /// The last call lent bytes (its retry flags are clear).
+    lent: bool,
+}
+
+impl DuplexBio {
+    fn new(d: Duplex) -> Self {
+        let incoming = d.incoming.clone();
+        DuplexBio {
+            io: IoBio::new_nonblocking(d),
+            incoming,
+            lent: false,
+        }
+    }
+}
+
+impl Bio for DuplexBio {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
+        self.lent = false;
+        self.io.read(buf)
+    }
+    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
+        self.lent = false;
+        self.io.write(buf)
+    }
+    fn flush(&mut self) -> Result<(), BioError> {
+        self.lent = false;
+        self.io.flush()
+    }
+    fn pending(&self) -> usize {
+        self.incoming.lock().len()
+    }
+    fn wpending(&self) -> usize {
+        0
+    }
+    fn retry_flags(&self) -> RetryFlags {
+        if self.lent {
+            return RetryFlags::NONE;
+        }
+        self.io.retry_flags()
+    }
+    fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let n = self.incoming.lock().lend(take);
+        self.lent |= n.is_some();
+        n
+    }
+}
 
 fn proto(v: Version) -> SslVersion {
     match v {
@@ -124,14 +180,14 @@ fn new_pair(ctx: &Contexts, times: &mut SideTimes) -> (Ssl, Ssl) {
     let (cd, sd) = Duplex::pair();
     let t = Instant::now();
     let mut client = Ssl::new(&ctx.client);
-    client.set_bio_single(IoBio::new_nonblocking(cd));
+    client.set_bio_single(DuplexBio::new(cd));
     client.set_hostname(SERVER_NAME).expect("SNI");
     client.set1_host(SERVER_NAME).expect("host check");
     client.set_connect_state();
     times.client += t.elapsed();
     let t = Instant::now();
     let mut server = Ssl::new(&ctx.server);
-    server.set_bio_single(IoBio::new_nonblocking(sd));
+    server.set_bio_single(DuplexBio::new(sd));
     server.set_accept_state();
     times.server += t.elapsed();
     (client, server)
@@ -202,12 +258,12 @@ pub fn transfer(id: &Identity, s: Suite) -> Result<Box<dyn Transfer>, Unsupporte
     let (cd, sd) = Duplex::pair();
     let (client_out, server_in) = (cd.outgoing.clone(), sd.incoming.clone());
     let mut client = Ssl::new(&ctx.client);
-    client.set_bio_single(IoBio::new_nonblocking(cd));
+    client.set_bio_single(DuplexBio::new(cd));
     client.set_hostname(SERVER_NAME).expect("SNI");
     client.set1_host(SERVER_NAME).expect("host check");
     client.set_connect_state();
     let mut server = Ssl::new(&ctx.server);
-    server.set_bio_single(IoBio::new_nonblocking(sd));
+    server.set_bio_single(DuplexBio::new(sd));
     server.set_accept_state();
     complete(&mut client, &mut server, &mut SideTimes::default())
         .map_err(|e| classify(s.name(), e))?;
@@ -308,7 +364,7 @@ impl FerrotlsResumed {
         let (cd, sd) = Duplex::pair();
         let t = Instant::now();
         let mut client = Ssl::new(&self.ctx.client);
-        client.set_bio_single(IoBio::new_nonblocking(cd));
+        client.set_bio_single(DuplexBio::new(cd));
         client.set_hostname(SERVER_NAME).expect("SNI");
         client.set1_host(SERVER_NAME).expect("host check");
         client
@@ -318,7 +374,7 @@ impl FerrotlsResumed {
         times.client += t.elapsed();
         let t = Instant::now();
         let mut server = Ssl::new(&self.ctx.server);
-        server.set_bio_single(IoBio::new_nonblocking(sd));
+        server.set_bio_single(DuplexBio::new(sd));
         server.set_accept_state();
         times.server += t.elapsed();
         complete(&mut client, &mut server, &mut times)?;

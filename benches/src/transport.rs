@@ -37,6 +37,23 @@ impl Pipe {
         std::mem::swap(&mut self.data, buf);
     }
 
+    /// The unread bytes lent where they lie, as a memory BIO lends them
+    /// (`BIO_nread0`/`BIO_nread`): `take` returns how many it consumed.
+    /// `None` when nothing is unread.
+    pub fn lend(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let pos = self.pos;
+        if pos == self.data.len() {
+            return None;
+        }
+        let n = take(&mut self.data[pos..]).min(self.data.len() - pos);
+        self.pos += n;
+        if self.pos == self.data.len() {
+            self.data.clear();
+            self.pos = 0;
+        }
+        Some(n)
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let avail = &self.data[self.pos..];
         if avail.is_empty() {
