@@ -21,27 +21,31 @@ use crate::scenario::{
     FullHandshake, Handshaker, IdleFactory, IdlePair, KeyType, Resumed, SideTimes, Suite, Transfer,
     Unsupported, Version,
 };
-use crate::transport::Duplex;
+use crate::transport::{Duplex, Pipe, SharedPipe};
 
 /// The transport as a ferrotls BIO: reads and writes as an [`IoBio`]
-/// over a non-blocking stream, and the unread bytes lent in place
-/// ([`Bio::read_in_place`]) as ferrotls's own memory BIOs and BIO pairs
-/// lend them, so records are opened where the transport holds them.
-/// rustls (`read_tls`) and OpenSSL (`BIO_read`) copy them into their record
-/// buffers first; neither can take them in place.
+/// over a non-blocking stream, and the pipes' bytes and room lent in place
+/// ([`Bio::read_in_place`], [`Bio::write_in_place`]) as ferrotls's own
+/// memory BIOs and BIO pairs lend them, so records are opened where the
+/// transport holds them and sealed where it will hold them. rustls
+/// (`read_tls`, `write_tls`) and OpenSSL (`BIO_read`, `BIO_write`) copy
+/// records between their own buffers and the transport; neither can seal
+/// or open them in the transport's.
 struct DuplexBio {
     io: IoBio<Duplex>,
-    incoming: crate::transport::SharedPipe,
-    /// The last call lent bytes (its retry flags are clear).
+    incoming: SharedPipe,
+    outgoing: SharedPipe,
+    /// The last call lent bytes or room (its retry flags are clear).
     lent: bool,
 }
 
 impl DuplexBio {
     fn new(d: Duplex) -> Self {
-        let incoming = d.incoming.clone();
+        let (incoming, outgoing) = (d.incoming.clone(), d.outgoing.clone());
         DuplexBio {
             io: IoBio::new_nonblocking(d),
             incoming,
+            outgoing,
             lent: false,
         }
     }
@@ -76,6 +80,14 @@ impl Bio for DuplexBio {
         let n = self.incoming.lock().lend(take);
         self.lent |= n.is_some();
         n
+    }
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        self.lent = true;
+        Some(self.outgoing.lock().lend_room(len, put))
     }
 }
 
@@ -248,8 +260,8 @@ fn checked(id: &Identity, version: Version, suite: &str) -> Result<Contexts, Uns
 pub struct FerrotlsTransfer {
     client: Ssl,
     server: Ssl,
-    client_out: crate::transport::SharedPipe,
-    server_in: crate::transport::SharedPipe,
+    client_out: SharedPipe,
+    server_in: SharedPipe,
 }
 
 /// A bulk pair negotiating `s`.
@@ -282,7 +294,7 @@ pub fn transfer(id: &Identity, s: Suite) -> Result<Box<dyn Transfer>, Unsupporte
 }
 
 impl Transfer for FerrotlsTransfer {
-    fn send(&mut self, data: &[u8], wire: &mut Vec<u8>) {
+    fn send(&mut self, data: &[u8], wire: &mut Pipe) {
         self.client_out.lock().swap(wire);
         let mut off = 0;
         while off < data.len() {
@@ -291,7 +303,7 @@ impl Transfer for FerrotlsTransfer {
         self.client_out.lock().swap(wire);
     }
 
-    fn receive(&mut self, wire: &mut Vec<u8>, out: &mut [u8]) -> usize {
+    fn receive(&mut self, wire: &mut Pipe, out: &mut [u8]) -> usize {
         self.server_in.lock().swap(wire);
         let mut got = 0;
         while got < out.len() {

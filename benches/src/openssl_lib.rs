@@ -18,7 +18,7 @@ use crate::scenario::{
     FullHandshake, Handshaker, IdleFactory, IdlePair, KeyType, Resumed, SideTimes, Suite, Transfer,
     Version,
 };
-use crate::transport::{Duplex, SharedPipe};
+use crate::transport::{Duplex, Pipe, SharedPipe};
 
 fn proto(v: Version) -> SslVersion {
     match v {
@@ -207,7 +207,7 @@ pub fn transfer(id: &Identity, s: Suite) -> OpensslTransfer {
 }
 
 impl Transfer for OpensslTransfer {
-    fn send(&mut self, data: &[u8], wire: &mut Vec<u8>) {
+    fn send(&mut self, data: &[u8], wire: &mut Pipe) {
         let out = self.client.get_ref().outgoing.clone();
         out.lock().swap(wire);
         let mut off = 0;
@@ -217,7 +217,7 @@ impl Transfer for OpensslTransfer {
         out.lock().swap(wire);
     }
 
-    fn receive(&mut self, wire: &mut Vec<u8>, out: &mut [u8]) -> usize {
+    fn receive(&mut self, wire: &mut Pipe, out: &mut [u8]) -> usize {
         let incoming = self.server.get_ref().incoming.clone();
         incoming.lock().swap(wire);
         let mut got = 0;

@@ -22,6 +22,7 @@ use crate::scenario::{
     FullHandshake, Handshaker, IdleFactory, IdlePair, KeyType, Resumed, SideTimes, Suite, Transfer,
     Version,
 };
+use crate::transport::Pipe;
 
 fn suite(s: Suite) -> SupportedCipherSuite {
     use provider::cipher_suite as cs;
@@ -203,7 +204,7 @@ pub fn transfer(id: &Identity, s: Suite) -> RustlsTransfer {
 }
 
 impl Transfer for RustlsTransfer {
-    fn send(&mut self, data: &[u8], wire: &mut Vec<u8>) {
+    fn send(&mut self, data: &[u8], wire: &mut Pipe) {
         let mut off = 0;
         while off < data.len() {
             off += self.client.writer().write(&data[off..]).expect("write");
@@ -213,9 +214,9 @@ impl Transfer for RustlsTransfer {
         }
     }
 
-    fn receive(&mut self, wire: &mut Vec<u8>, out: &mut [u8]) -> usize {
+    fn receive(&mut self, wire: &mut Pipe, out: &mut [u8]) -> usize {
         let mut got = 0;
-        let mut rd: &[u8] = wire;
+        let mut rd: &[u8] = wire.readable();
         while !rd.is_empty() {
             self.server.read_tls(&mut rd).expect("read_tls from memory");
             let state = self.server.process_new_packets().expect("valid records");

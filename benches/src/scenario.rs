@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::transport::Pipe;
+
 /// The libraries compared, in report column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lib {
@@ -291,10 +293,10 @@ impl std::error::Error for Unsupported {}
 /// times only [`Transfer::receive`].
 pub trait Transfer {
     /// The client encrypts all of `data`; the records are appended to `wire`.
-    fn send(&mut self, data: &[u8], wire: &mut Vec<u8>);
+    fn send(&mut self, data: &[u8], wire: &mut Pipe);
     /// The server decrypts all of `wire` into `out` (which must be large
     /// enough for every plaintext byte); returns the plaintext length.
-    fn receive(&mut self, wire: &mut Vec<u8>, out: &mut [u8]) -> usize;
+    fn receive(&mut self, wire: &mut Pipe, out: &mut [u8]) -> usize;
 }
 
 /// Runs complete handshakes between fresh connection objects.

@@ -3,71 +3,104 @@
 //! A [`Duplex`] is one endpoint: it reads from one [`Pipe`] and writes to
 //! another. Reading an empty pipe reports `WouldBlock`, as a non-blocking
 //! socket would, so every library runs its non-blocking code path. The
-//! benchmarks can swap a prepared buffer in and out of a pipe with
+//! benchmarks can swap a prepared pipe in and out of a connection with
 //! [`Pipe::swap`], so no library pays for a copy the others do not.
 
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// A one-way byte queue.
+use ferrotls::bio::ByteQueue;
+
+/// A one-way byte queue, kept in the initialised [`ByteQueue`] ferrotls's
+/// memory BIOs use: every library's writes copy into it and its reads copy
+/// out of it, while a BIO that can seal or open records where the bytes
+/// lie is lent room or bytes ([`Pipe::lend_room`], [`Pipe::lend`]).
 #[derive(Debug, Default)]
-pub struct Pipe {
-    data: Vec<u8>,
-    pos: usize,
-}
+pub struct Pipe(ByteQueue);
 
 impl Pipe {
+    /// An empty pipe that takes `n` bytes before it must grow.
+    pub fn with_room(n: usize) -> Self {
+        let mut q = ByteQueue::new();
+        q.reserve(n);
+        Pipe(q)
+    }
+
     /// Bytes written and not yet read.
     pub fn len(&self) -> usize {
-        self.data.len() - self.pos
+        self.0.len()
     }
 
     /// `true` when nothing is waiting.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.0.is_empty()
     }
 
-    /// Exchanges the pipe's unread contents with `buf` (no copy); the read
-    /// position restarts at zero.
-    pub fn swap(&mut self, buf: &mut Vec<u8>) {
-        if self.pos > 0 {
-            self.data.drain(..self.pos);
-            self.pos = 0;
-        }
-        std::mem::swap(&mut self.data, buf);
+    /// The unread bytes.
+    pub fn readable(&self) -> &[u8] {
+        self.0.readable()
+    }
+
+    /// Forgets the unread bytes, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Exchanges the contents (and buffers) of two pipes, without a copy.
+    pub fn swap(&mut self, other: &mut Pipe) {
+        std::mem::swap(self, other);
     }
 
     /// The unread bytes lent where they lie, as a memory BIO lends them
     /// (`BIO_nread0`/`BIO_nread`): `take` returns how many it consumed.
     /// `None` when nothing is unread.
     pub fn lend(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
-        let pos = self.pos;
-        if pos == self.data.len() {
+        let readable = self.0.readable_mut();
+        if readable.is_empty() {
             return None;
         }
-        let n = take(&mut self.data[pos..]).min(self.data.len() - pos);
-        self.pos += n;
-        if self.pos == self.data.len() {
-            self.data.clear();
-            self.pos = 0;
-        }
+        let n = take(readable).min(readable.len());
+        self.0.consume(n);
         Some(n)
     }
 
+    /// `len` bytes of room lent after the unread bytes, as a memory BIO
+    /// lends it (`BIO_nwrite0`/`BIO_nwrite`): `put` returns how many it
+    /// wrote, which become unread bytes.
+    pub fn lend_room(&mut self, len: usize, put: &mut dyn FnMut(&mut [u8]) -> usize) -> usize {
+        let n = put(self.0.reserve(len)).min(len);
+        self.0.commit(n);
+        n
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let avail = &self.data[self.pos..];
-        if avail.is_empty() {
+        if self.0.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        let n = avail.len().min(buf.len());
-        buf[..n].copy_from_slice(&avail[..n]);
-        self.pos += n;
-        if self.pos == self.data.len() {
-            // Keep the allocation: steady state must not allocate.
-            self.data.clear();
-            self.pos = 0;
+        Ok(self.0.pop_into(buf))
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.push(buf);
+        Ok(buf.len())
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let room = self.0.reserve(len);
+        let mut at = 0;
+        for b in bufs {
+            room[at..at + b.len()].copy_from_slice(b);
+            at += b.len();
         }
-        Ok(n)
+        self.0.commit(len);
+        Ok(len)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -119,8 +152,11 @@ impl Read for Duplex {
 
 impl Write for Duplex {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.outgoing.lock().data.extend_from_slice(buf);
-        Ok(buf.len())
+        self.outgoing.lock().write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.outgoing.lock().write_vectored(bufs)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -4,6 +4,7 @@
 
 use ferrotls_benches::certs::Pki;
 use ferrotls_benches::scenario::{FullHandshake, Lib, Resumed, Suite};
+use ferrotls_benches::transport::Pipe;
 use ferrotls_benches::{
     BULK_WRITE, ferrotls_lib, full, openssl_lib, resumed, rustls_lib, transfer,
 };
@@ -83,7 +84,7 @@ fn bulk_delivers_every_byte_in_order() {
                 continue;
             };
             for _ in 0..2 {
-                let mut wire = Vec::new();
+                let mut wire = Pipe::default();
                 let mut out = vec![0u8; BULK_WRITE];
                 t.send(&data, &mut wire);
                 assert!(

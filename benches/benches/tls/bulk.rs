@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use ferrotls_benches::scenario::{Lib, Suite, Transfer};
+use ferrotls_benches::transport::Pipe;
 use ferrotls_benches::{BULK_WRITE, transfer};
 
 use crate::Run;
 
 pub fn benches(c: &mut Criterion, run: &mut Run) {
     let data = vec![0x42u8; BULK_WRITE];
-    let mut wire = Vec::with_capacity(BULK_WRITE + BULK_WRITE / 8);
+    let mut wire = Pipe::with_room(BULK_WRITE + BULK_WRITE / 8);
     let mut out = vec![0u8; BULK_WRITE];
 
     group(c, run, "bulk_send", |_, t| {

@@ -24,6 +24,7 @@ use std::process::Command;
 use ferrotls_benches::certs::Pki;
 use ferrotls_benches::manifest::{Metric, write_metrics};
 use ferrotls_benches::scenario::{IdlePair, Lib, Suite};
+use ferrotls_benches::transport::Pipe;
 use ferrotls_benches::{BULK_WRITE, idle, transfer};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -62,7 +63,7 @@ fn heap(lib: Lib, pki: &Pki, release: bool) -> Result<(f64, f64), String> {
 fn allocs_per_record(lib: Lib, pki: &Pki, mib: usize) -> Result<(f64, f64), String> {
     let mut t = transfer(lib, pki, Suite::Tls13Aes128Gcm).map_err(|e| e.0)?;
     let data = vec![0x42u8; BULK_WRITE];
-    let mut wire = Vec::with_capacity(BULK_WRITE + BULK_WRITE / 8);
+    let mut wire = Pipe::with_room(BULK_WRITE + BULK_WRITE / 8);
     let mut out = vec![0u8; BULK_WRITE];
     for _ in 0..4 {
         t.send(&data, &mut wire);

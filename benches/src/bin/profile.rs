@@ -17,6 +17,7 @@ use ferrotls_benches::scenario::{
     FullHandshake, Handshaker, KeyType, Lib, Resumed, SideTimes, Suite, Transfer, Unsupported,
     Version,
 };
+use ferrotls_benches::transport::Pipe;
 use ferrotls_benches::{ferrotls_lib, openssl_lib, rustls_lib};
 
 /// Like the crate's `transfer`, but from one identity: generating the RSA
@@ -52,7 +53,7 @@ fn resumed(lib: Lib, id: &Identity, r: Resumed) -> Result<Box<dyn Handshaker>, U
 #[inline(never)]
 fn bulk_loop(t: &mut dyn Transfer, recv: bool, mib: usize) {
     let data = vec![0x42u8; BULK_WRITE];
-    let mut wire = Vec::with_capacity(BULK_WRITE * 2);
+    let mut wire = Pipe::with_room(BULK_WRITE * 2);
     let mut out = vec![0u8; BULK_WRITE];
     for _ in 0..mib {
         t.send(&data, &mut wire);

@@ -70,6 +70,7 @@ mod buffer;
 mod iobio;
 mod mem;
 mod pair;
+mod queue;
 mod socket;
 pub mod testing;
 
@@ -77,6 +78,7 @@ pub use buffer::{BufferBio, DEFAULT_BUFFER_SIZE};
 pub use iobio::{BioStream, IoBio};
 pub use mem::MemBio;
 pub use pair::{BioPair, DEFAULT_PAIR_BUFFER_SIZE, PairEnd};
+pub use queue::ByteQueue;
 pub use socket::{BioClose, Socket, SocketBio};
 
 /// Which operation should be retried after a would-block.
@@ -371,6 +373,29 @@ pub trait Bio: Send {
         let _ = take;
         None
     }
+
+    /// `BIO_nwrite0` and `BIO_nwrite` in one call: lends `len` bytes of
+    /// room after the bytes this Bio holds to `put`, which writes the
+    /// front of it and returns how many bytes it wrote (more than it was
+    /// lent counts as all of them). Those bytes are then held as if
+    /// [`Bio::write`] had taken them. A writer that produces whole units
+    /// in one pass, such as a TLS record layer sealing a record, can then
+    /// produce them where they will be read instead of copying them in.
+    ///
+    /// `None` means nothing was lent and `put` was not called: this Bio
+    /// keeps no buffer to lend (the default), or cannot take `len` bytes
+    /// right now (a full BIO pair, a shut-down end). The caller then uses
+    /// [`Bio::write`], which reports would-block, short writes and errors
+    /// as usual. On `Some`, the retry flags are cleared, as after a
+    /// successful write.
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        let _ = (len, put);
+        None
+    }
 }
 
 /// A Bio behind a box or a borrow is the same Bio: every call goes to it,
@@ -402,6 +427,13 @@ macro_rules! forward_bio {
                 take: &mut dyn FnMut(&mut [u8]) -> usize,
             ) -> Option<usize> {
                 (**self).read_in_place(take)
+            }
+            fn write_in_place(
+                &mut self,
+                len: usize,
+                put: &mut dyn FnMut(&mut [u8]) -> usize,
+            ) -> Option<usize> {
+                (**self).write_in_place(len, put)
             }
         }
     )+};

@@ -1,16 +1,15 @@
 //! `BIO_s_mem` / `BIO_new_mem_buf`.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers, lock};
+use crate::{Bio, BioError, ByteQueue, Retry, RetryFlags, flagged_transfers, lock};
 
 enum Storage {
     /// Writable growable buffer (`BIO_s_mem`).
-    ReadWrite(VecDeque<u8>),
+    ReadWrite(ByteQueue),
     /// Read-only buffer (`BIO_new_mem_buf`), with a read cursor.
     ReadOnly {
         data: Cow<'static, [u8]>,
@@ -92,12 +91,14 @@ impl MemBio {
 
     /// Empty writable memory BIO (`BIO_new(BIO_s_mem())`).
     pub fn new() -> Self {
-        Self::from_state(Storage::ReadWrite(VecDeque::new()), false)
+        Self::from_state(Storage::ReadWrite(ByteQueue::new()), false)
     }
 
     /// Writable memory BIO pre-filled with `data`.
     pub fn with_data(data: &[u8]) -> Self {
-        Self::from_state(Storage::ReadWrite(data.iter().copied().collect()), false)
+        let mut q = ByteQueue::new();
+        q.push(data);
+        Self::from_state(Storage::ReadWrite(q), false)
     }
 
     /// Read-only memory BIO over static data, without copying
@@ -157,7 +158,7 @@ impl MemBio {
     pub fn contents(&self) -> Vec<u8> {
         let st = lock(&self.shared);
         match &st.storage {
-            Storage::ReadWrite(d) => d.iter().copied().collect(),
+            Storage::ReadWrite(d) => d.readable().to_vec(),
             Storage::ReadOnly { data, pos } => data[*pos..].to_vec(),
         }
     }
@@ -166,7 +167,11 @@ impl MemBio {
     pub fn take(&self) -> Vec<u8> {
         let mut st = lock(&self.shared);
         match &mut st.storage {
-            Storage::ReadWrite(d) => d.drain(..).collect(),
+            Storage::ReadWrite(d) => {
+                let out = d.readable().to_vec();
+                d.clear();
+                out
+            }
             Storage::ReadOnly { data, pos } => {
                 let out = data[*pos..].to_vec();
                 *pos = data.len();
@@ -181,7 +186,7 @@ impl MemBio {
         let mut st = lock(&self.shared);
         match &mut st.storage {
             Storage::ReadWrite(d) => {
-                d.extend(data.iter().copied());
+                d.push(data);
                 Ok(())
             }
             Storage::ReadOnly { .. } => Err(read_only_error()),
@@ -210,15 +215,7 @@ impl MemBio {
         let mut st = lock(&self.shared);
         let eof = st.eof;
         let n = match &mut st.storage {
-            Storage::ReadWrite(d) => {
-                let n = d.len().min(buf.len());
-                let (a, b) = d.as_slices();
-                let from_a = a.len().min(n);
-                buf[..from_a].copy_from_slice(&a[..from_a]);
-                buf[from_a..n].copy_from_slice(&b[..n - from_a]);
-                d.drain(..n);
-                n
-            }
+            Storage::ReadWrite(d) => d.pop_into(buf),
             Storage::ReadOnly { data, pos } => {
                 let n = (data.len() - *pos).min(buf.len());
                 buf[..n].copy_from_slice(&data[*pos..*pos + n]);
@@ -269,20 +266,36 @@ impl Bio for MemBio {
         0
     }
 
-    /// Lends the front of the buffer: all of it, unless the bytes wrap
-    /// around the end of the ring (then the part up to the end). A
-    /// read-only buffer lends nothing, because its bytes may be shared.
+    /// Lends every readable byte. A read-only buffer lends nothing,
+    /// because its bytes may be shared.
     fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
         let mut st = lock(&self.shared);
         let Storage::ReadWrite(d) = &mut st.storage else {
             return None;
         };
-        let front = d.as_mut_slices().0;
-        if front.is_empty() {
+        let readable = d.readable_mut();
+        if readable.is_empty() {
             return None;
         }
-        let n = take(front).min(front.len());
-        d.drain(..n);
+        let n = take(readable).min(readable.len());
+        d.consume(n);
+        self.flags = RetryFlags::NONE;
+        Some(n)
+    }
+
+    /// Lends room at the end of the buffer, which grows as a write would
+    /// grow it. A read-only buffer lends none (its writes fail).
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        let mut st = lock(&self.shared);
+        let Storage::ReadWrite(d) = &mut st.storage else {
+            return None;
+        };
+        let n = put(d.reserve(len)).min(len);
+        d.commit(n);
         self.flags = RetryFlags::NONE;
         Some(n)
     }

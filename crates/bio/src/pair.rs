@@ -1,11 +1,10 @@
 //! `BIO_new_bio_pair` / `BIO_s_bio`.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use crate::{Bio, BioError, Retry, RetryFlags, flagged_transfers, lock};
+use crate::{Bio, BioError, ByteQueue, Retry, RetryFlags, flagged_transfers, lock};
 
 /// Buffer size used when `0` is passed to [`BioPair::new`] (OpenSSL's
 /// default of 17 KiB).
@@ -13,7 +12,7 @@ pub const DEFAULT_PAIR_BUFFER_SIZE: usize = 17 * 1024;
 
 /// One direction of the pair: bytes written by end `i`, read by end `1 - i`.
 struct Half {
-    buf: VecDeque<u8>,
+    buf: ByteQueue,
     size: usize,
     /// The writer did `shutdown_wr` (OpenSSL `closed`).
     closed: bool,
@@ -27,7 +26,7 @@ struct Half {
 impl Half {
     fn new(size: usize) -> Self {
         Half {
-            buf: VecDeque::new(),
+            buf: ByteQueue::new(),
             size,
             closed: false,
             dropped: false,
@@ -200,13 +199,7 @@ impl PairEnd {
             src.request = buf.len().min(src.size);
             return Err(BioError::WouldBlock(Retry::Read));
         }
-        let n = src.buf.len().min(buf.len());
-        let (a, b) = src.buf.as_slices();
-        let from_a = a.len().min(n);
-        buf[..from_a].copy_from_slice(&a[..from_a]);
-        buf[from_a..n].copy_from_slice(&b[..n - from_a]);
-        src.buf.drain(..n);
-        Ok(n)
+        Ok(src.buf.pop_into(buf))
     }
 
     fn do_write(&self, buf: &[u8]) -> Result<usize, BioError> {
@@ -228,7 +221,7 @@ impl PairEnd {
             return Err(BioError::WouldBlock(Retry::Write));
         }
         let n = space.min(buf.len());
-        dst.buf.extend(buf[..n].iter().copied());
+        dst.buf.push(&buf[..n]);
         Ok(n)
     }
 }
@@ -248,18 +241,39 @@ impl Bio for PairEnd {
         self.ctrl_wpending()
     }
 
-    /// Lends the front of what the peer wrote (up to the end of the ring
-    /// when it wraps), as `BIO_nread0`/`BIO_nread` on a pair do.
+    /// Lends what the peer wrote, as `BIO_nread0`/`BIO_nread` on a pair do.
     fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
         let mut st = lock(&self.shared);
         let src = &mut st.halves[self.peer()];
-        let front = src.buf.as_mut_slices().0;
-        if front.is_empty() {
+        let readable = src.buf.readable_mut();
+        if readable.is_empty() {
             return None;
         }
         src.request = 0;
-        let n = take(front).min(front.len());
-        src.buf.drain(..n);
+        let n = take(readable).min(readable.len());
+        src.buf.consume(n);
+        self.flags = RetryFlags::NONE;
+        Some(n)
+    }
+
+    /// Lends room for `len` bytes when this end's buffer has that much
+    /// free, as `BIO_nwrite0`/`BIO_nwrite` on a pair do; `None` when it
+    /// has not, or when a write would fail (shut down, peer gone), so
+    /// that [`Bio::write`] reports it.
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        let mut st = lock(&self.shared);
+        let peer_dropped = st.halves[self.peer()].dropped;
+        let dst = &mut st.halves[self.me()];
+        if dst.closed || peer_dropped || dst.size - dst.buf.len() < len {
+            return None;
+        }
+        dst.request = 0;
+        let n = put(dst.buf.reserve(len)).min(len);
+        dst.buf.commit(n);
         self.flags = RetryFlags::NONE;
         Some(n)
     }

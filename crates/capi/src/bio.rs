@@ -87,6 +87,13 @@ impl Bio for SharedBio {
     fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
         lock(&self.0.inner).bio().read_in_place(take)
     }
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        lock(&self.0.inner).bio().write_in_place(len, put)
+    }
 }
 
 /// `BIO_METHOD`: what `BIO_new` makes.

@@ -17,6 +17,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use ferrotls_bio::ByteQueue;
 use ferrotls_core::{AlertDescription, AlertLevel, ContentType, Error, ProtocolVersion, UnixTime};
 use ferrotls_handshake::msgs::HandshakeJoiner;
 use ferrotls_handshake::{Action, Handshake, HandshakeSummary, Role};
@@ -27,7 +28,6 @@ use ferrotls_record::{
 use crate::context::SslContext;
 use crate::error::{AlertRecord, ErrorCause, ErrorCode, ErrorEntry, ErrorQueue, Library};
 use crate::modes::Mode;
-use crate::outbuf::OutBuf;
 use crate::transport::Transport;
 use crate::verify::{VerifyResultCell, VerifySettings, X509_V_OK};
 
@@ -125,7 +125,7 @@ pub(crate) struct Engine {
     decrypter: Box<dyn MessageDecrypter>,
     encrypter: Box<dyn MessageEncrypter>,
     /// Protected records not yet accepted by the transport.
-    out: OutBuf,
+    out: ByteQueue,
     needs_flush: bool,
     /// Application bytes that must outlive the deframer's buffer (data
     /// that arrived while earlier data was still unread, e.g. during a
@@ -202,7 +202,7 @@ impl Engine {
             max_ciphertext: MAX_CIPHERTEXT_TLS12,
             decrypter: ferrotls_record::plaintext_decrypter(),
             encrypter: ferrotls_record::plaintext_encrypter(),
-            out: OutBuf::default(),
+            out: ByteQueue::new(),
             needs_flush: false,
             app_in: Vec::new(),
             app_pos: 0,
@@ -268,7 +268,7 @@ impl Engine {
 
     /// Output bytes not yet accepted by the transport.
     pub fn pending_output(&self) -> usize {
-        self.out.unsent().len()
+        self.out.len()
     }
 
     /// Bytes received but not yet turned into records (those still in
@@ -418,8 +418,41 @@ impl Engine {
         Ok(())
     }
 
-    /// Protects one application-data record.
-    pub fn send_app_record(&mut self, data: &[u8]) -> Result<(), Error> {
+    /// Protects one application-data record. When nothing waits in
+    /// `out`, the transport is first asked for room for it
+    /// (`BIO_nwrite0`): a memory BIO or BIO pair then holds the record as
+    /// sealed straight from `data` into its buffer, without the copy its
+    /// `write` would make. Otherwise (a socket, a full pair, bytes already
+    /// waiting) the record goes through `out` as any other.
+    pub fn send_app_record(&mut self, t: &mut dyn Transport, data: &[u8]) -> Result<(), Error> {
+        if self.out.is_empty() && data.len() <= self.fragment_len() {
+            let encrypter = &mut self.encrypter;
+            let need = data.len() + encrypter.overhead();
+            let mut sealed = None;
+            let mut put = |room: &mut [u8]| {
+                let r = encrypter.encrypt_into(ContentType::ApplicationData, data, room);
+                let n = *r.as_ref().unwrap_or(&0);
+                sealed = Some(r);
+                n
+            };
+            let held = t.write_in_place(need, &mut put);
+            match (held, sealed) {
+                (Some(held), Some(Ok(n))) if held == n => {
+                    self.needs_flush = true;
+                    return Ok(());
+                }
+                // The BIO kept part of a sealed record, or none of it: its
+                // sequence number is spent, so the stream is broken.
+                (held, Some(Ok(n))) => {
+                    let held = held.unwrap_or(0);
+                    let why = format!("the BIO held {held} bytes of a {n}-byte record");
+                    return Err(Error::General(why));
+                }
+                (_, Some(Err(e))) => return Err(e),
+                // Nothing lent, or room lent and never written into.
+                (_, None) => {}
+            }
+        }
         self.send_plain(ContentType::ApplicationData, data)
     }
 
@@ -433,7 +466,7 @@ impl Engine {
     /// transport (a buffering BIO holds the flight until then).
     pub fn flush_out(&mut self, t: &mut dyn Transport) -> Step<()> {
         while !self.out.is_empty() {
-            match t.write(self.out.unsent()) {
+            match t.write(self.out.readable()) {
                 Ok(0) => {
                     let e = std::io::Error::from(std::io::ErrorKind::WriteZero);
                     return Err(self.io_stop(ferrotls_bio::BioError::Io(e), "write"));

@@ -146,7 +146,7 @@ impl Engine {
             for _ in 0..WRITE_BATCH {
                 let r = self.key_update_if_due().and_then(|()| {
                     let n = (p.len - p.encrypted).min(self.fragment_len());
-                    self.send_app_record(&buf[p.encrypted..p.encrypted + n])
+                    self.send_app_record(t, &buf[p.encrypted..p.encrypted + n])
                         .map(|()| n)
                 });
                 match r {

@@ -38,7 +38,6 @@ mod io;
 mod keylog;
 mod modes;
 mod names;
-mod outbuf;
 mod session;
 mod ssl;
 mod stream;

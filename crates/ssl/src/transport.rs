@@ -20,6 +20,16 @@ pub(crate) trait Transport {
         let _ = take;
         None
     }
+    /// [`Bio::write_in_place`]: `None` unless the transport lends room in
+    /// its own buffer.
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        let _ = (len, put);
+        None
+    }
 }
 
 /// The BIOs of an `Ssl`: one object for both directions
@@ -60,6 +70,13 @@ impl Transport for Bios {
     }
     fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
         self.rbio().read_in_place(take)
+    }
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        self.wbio().write_in_place(len, put)
     }
 }
 

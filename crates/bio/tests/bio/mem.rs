@@ -182,3 +182,49 @@ fn read_in_place_clears_the_retry_flags() {
     assert!(!m.should_retry());
     assert_eq!(m.pending(), 1, "nothing taken, nothing consumed");
 }
+
+#[test]
+fn write_in_place_lends_room_and_holds_what_was_written() {
+    let mut m = MemBio::new();
+    m.write(b"head ").unwrap();
+    let got = m.write_in_place(8, &mut |room: &mut [u8]| {
+        assert_eq!(room.len(), 8);
+        room[..4].copy_from_slice(b"body");
+        4
+    });
+    assert_eq!(got, Some(4));
+    assert_eq!(m.contents(), b"head body", "only what put wrote is held");
+    // A count beyond the room holds the room, no more; bytes lent and
+    // read in place meet in order.
+    assert_eq!(
+        m.write_in_place(3, &mut |r: &mut [u8]| {
+            r.copy_from_slice(b"!!!");
+            100
+        }),
+        Some(3)
+    );
+    let mut all = Vec::new();
+    m.read_in_place(&mut |b: &mut [u8]| {
+        all.extend_from_slice(b);
+        b.len()
+    });
+    assert_eq!(all, b"head body!!!");
+    // A read-only buffer lends no room; its write fails as before.
+    let mut ro = MemBio::new_mem_buf(b"fixed".to_vec());
+    assert_eq!(
+        ro.write_in_place(1, &mut |_: &mut [u8]| panic!("lent")),
+        None
+    );
+    assert!(ro.write(b"x").is_err());
+}
+
+#[test]
+fn write_in_place_clears_the_retry_flags() {
+    let mut m = MemBio::new();
+    let mut buf = [0u8; 4];
+    assert_would_block(m.read(&mut buf), Retry::Read);
+    assert!(m.should_retry());
+    assert_eq!(m.write_in_place(2, &mut |_: &mut [u8]| 0), Some(0));
+    assert!(!m.should_retry());
+    assert_eq!(m.pending(), 0, "nothing written, nothing held");
+}

@@ -196,8 +196,7 @@ fn read_in_place_lends_what_the_peer_wrote() {
     });
     assert_eq!((got, seen.as_slice()), (Some(3), &b"abcdefgh"[..]));
     assert_eq!(a.ctrl_get_write_guarantee(), 3, "room freed for the writer");
-    // The ring wraps: only the part up to its end is lent at once, and
-    // the bytes still come in order.
+    // More written after a partial read: the bytes still come in order.
     assert_eq!(a.write(b"ijk").unwrap(), 3);
     let mut all = Vec::new();
     while let Some(n) = b.read_in_place(&mut |s: &mut [u8]| {
@@ -208,4 +207,46 @@ fn read_in_place_lends_what_the_peer_wrote() {
     }
     assert_eq!(all, b"defghijk");
     assert_eq!(b.pending(), 0);
+}
+
+#[test]
+fn write_in_place_lends_room_only_when_the_buffer_has_it() {
+    let (mut a, mut b) = BioPair::new(8, 8);
+    let mut never = |_: &mut [u8]| -> usize { panic!("no room to lend") };
+    let got = a.write_in_place(5, &mut |room: &mut [u8]| {
+        assert_eq!(room.len(), 5);
+        room[..4].copy_from_slice(b"abcd");
+        4
+    });
+    assert_eq!(got, Some(4), "what put wrote is held");
+    assert_eq!((a.ctrl_wpending(), a.ctrl_get_write_guarantee()), (4, 4));
+    // 5 bytes of room are not there: nothing lent, and the copying write
+    // reports the short write as usual.
+    assert_eq!(a.write_in_place(5, &mut never), None);
+    assert_eq!(a.write(b"efghij").unwrap(), 4);
+    let mut buf = [0u8; 16];
+    assert_eq!(b.read(&mut buf).unwrap(), 8);
+    assert_eq!(&buf[..8], b"abcdefgh");
+    // A count beyond the room holds the room, no more.
+    assert_eq!(a.write_in_place(2, &mut |_: &mut [u8]| 100), Some(2));
+    assert_eq!(b.pending(), 2);
+    // After shutdown_wr the write must fail, so nothing is lent.
+    a.shutdown_wr();
+    assert_eq!(a.write_in_place(1, &mut never), None);
+    assert!(a.write(b"x").is_err());
+}
+
+#[test]
+fn write_in_place_clears_the_retry_flags_and_resets_the_read_request() {
+    let (mut a, mut b) = BioPair::new(8, 8);
+    let mut buf = [0u8; 4];
+    assert!(b.read(&mut buf).is_err());
+    assert_eq!(a.ctrl_get_read_request(), 4);
+    assert!(a.write(b"12345678").is_ok());
+    assert!(a.write(b"9").is_err());
+    assert!(a.should_retry());
+    assert_eq!(b.read(&mut buf).unwrap(), 4);
+    assert_eq!(a.write_in_place(3, &mut |r: &mut [u8]| r.len()), Some(3));
+    assert!(!a.should_retry());
+    assert_eq!(a.ctrl_get_read_request(), 0);
 }

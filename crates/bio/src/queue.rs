@@ -1,0 +1,237 @@
+//! [`ByteQueue`]: the byte queue memory BIOs, BIO pairs and the SSL
+//! engine's output keep their bytes in.
+//!
+//! Its memory is initialised (zero-filled once, when it grows, and never
+//! again), so it can lend room to write into as a plain `&mut [u8]`
+//! without unsafe code: a record layer seals a record straight into the
+//! room ([`ByteQueue::reserve`], then [`ByteQueue::commit`]) instead of
+//! sealing it elsewhere and copying it in. The readable bytes are always
+//! one contiguous slice, so they can be lent whole as well
+//! ([`ByteQueue::readable_mut`], then [`ByteQueue::consume`]).
+//! `start..end` are the readable bytes; they stay put until consumed, so a
+//! write that stopped on a would-block resumes with exactly the same bytes.
+
+/// The least the queue grows to: a few small handshake records, and still
+/// within the allocator's cache of small blocks.
+const MIN_GROWTH: usize = 512;
+
+/// See the module docs.
+#[derive(Default)]
+pub struct ByteQueue {
+    /// Initialised; its length only grows (until [`ByteQueue::release`]).
+    buf: Vec<u8>,
+    /// First readable byte.
+    start: usize,
+    /// One past the last byte committed.
+    end: usize,
+}
+
+impl std::fmt::Debug for ByteQueue {
+    /// Sizes only: the bytes may be anything the owner holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteQueue")
+            .field("len", &self.len())
+            .field("capacity", &self.buf.len())
+            .finish()
+    }
+}
+
+impl ByteQueue {
+    /// An empty queue; it allocates on the first write.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `n` bytes of room after the readable bytes, to write into and then
+    /// [`ByteQueue::commit`]. Consumed room is reclaimed first: the
+    /// readable bytes move to the front when that frees at least as much
+    /// room as it copies (so a reader that takes a byte at a time never
+    /// makes every write copy the whole queue), or when the queue must
+    /// grow anyway. Growth doubles, so a stream of records grows it a few
+    /// times rather than once a record.
+    pub fn reserve(&mut self, n: usize) -> &mut [u8] {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.buf.len() - self.end < n {
+            let readable = self.end - self.start;
+            let grows = self.buf.len() - readable < n;
+            if self.start > 0 && (self.start >= readable || grows) {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.start = 0;
+                self.end = readable;
+            }
+            let need = self.end + n;
+            if need > self.buf.len() {
+                let len = need.max(2 * self.buf.len()).max(MIN_GROWTH);
+                self.buf.resize(len, 0);
+            }
+        }
+        &mut self.buf[self.end..self.end + n]
+    }
+
+    /// Makes the first `n` bytes of the room [`ByteQueue::reserve`] gave
+    /// readable. A count beyond the room is a caller bug; it is clamped so
+    /// that no byte that was not written is ever read.
+    pub fn commit(&mut self, n: usize) {
+        let room = self.buf.len() - self.end;
+        debug_assert!(n <= room, "commit({n}) beyond the room {room}");
+        self.end += n.min(room);
+    }
+
+    /// Appends a copy of `bytes`.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len()).copy_from_slice(bytes);
+        self.commit(bytes.len());
+    }
+
+    /// The readable bytes.
+    pub fn readable(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// The readable bytes, to be worked on where they lie (a record opened
+    /// in place) and then [`ByteQueue::consume`]d.
+    pub fn readable_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.end]
+    }
+
+    /// Moves up to `out.len()` readable bytes into `out`; returns how many.
+    pub fn pop_into(&mut self, out: &mut [u8]) -> usize {
+        let n = out.len().min(self.len());
+        out[..n].copy_from_slice(&self.buf[self.start..self.start + n]);
+        self.consume(n);
+        n
+    }
+
+    /// Bytes readable.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True when nothing is readable.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// Drops the first `n` readable bytes (clamped to what is readable).
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+        if self.start == self.end {
+            self.clear();
+        }
+    }
+
+    /// Forgets every readable byte, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+
+    /// Frees the allocation if nothing is readable (`MODE_RELEASE_BUFFERS`,
+    /// or an idle connection after the handshake); the next write
+    /// allocates again.
+    pub fn release(&mut self) {
+        if self.is_empty() {
+            *self = Self::default();
+        }
+    }
+
+    /// Bytes allocated.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_come_out_in_order_across_partial_reads() {
+        let mut b = ByteQueue::new();
+        b.push(b"hello ");
+        b.push(b"world");
+        assert_eq!(b.readable(), b"hello world");
+        b.consume(3);
+        assert_eq!(b.readable(), b"lo world");
+        // Room beyond the current length forces the readable bytes
+        // forward (or a growth); they must survive either way.
+        let len = b.buf.len();
+        b.push(&vec![7u8; len - 5]);
+        assert_eq!(&b.readable()[..8], b"lo world");
+        assert_eq!(b.len(), 8 + len - 5);
+        let mut out = vec![0u8; 4];
+        assert_eq!(b.pop_into(&mut out), 4);
+        assert_eq!(out, b"lo w");
+        b.consume(b.len());
+        assert!(b.is_empty());
+        assert_eq!((b.start, b.end), (0, 0));
+    }
+
+    #[test]
+    fn reserve_compacts_before_growing_and_reuses_consumed_room() {
+        let mut b = ByteQueue::new();
+        b.push(&[1u8; 1000]);
+        let len = b.buf.len();
+        b.consume(990);
+        // 10 readable at the end; room for len - 10 only after compacting.
+        let room = b.reserve(len - 10);
+        assert_eq!(room.len(), len - 10);
+        assert_eq!(b.buf.len(), len, "no growth");
+        assert_eq!(b.readable(), &[1u8; 10]);
+        // Consumed completely: the next write starts at the front again.
+        b.consume(10);
+        b.push(b"abc");
+        assert_eq!(b.start, 0);
+        assert_eq!(b.readable(), b"abc");
+    }
+
+    #[test]
+    fn a_reader_taking_little_at_a_time_does_not_make_writes_copy_the_queue() {
+        let mut b = ByteQueue::new();
+        b.push(&[1u8; 1000]);
+        assert_eq!(b.buf.len(), 1000, "full");
+        // One byte consumed frees one byte: moving 999 bytes for it would
+        // make every such write quadratic, so the queue grows instead.
+        b.consume(1);
+        b.push(b"x");
+        assert_eq!(b.start, 1, "not compacted");
+        assert!(b.buf.len() > 1000, "grew instead");
+        assert_eq!(b.len(), 1000);
+        assert_eq!(b.readable()[999], b'x');
+    }
+
+    #[test]
+    fn consume_and_commit_beyond_the_bytes_are_clamped() {
+        let mut b = ByteQueue::new();
+        b.push(b"abcd");
+        b.consume(100);
+        assert!(b.is_empty());
+        let room = b.reserve(3).len();
+        assert_eq!(room, 3);
+    }
+
+    #[test]
+    fn release_frees_only_an_empty_queue() {
+        let mut b = ByteQueue::new();
+        assert_eq!(b.capacity(), 0);
+        b.push(b"pending");
+        b.release();
+        assert_eq!(b.readable(), b"pending");
+        assert!(b.capacity() > 0);
+        b.consume(7);
+        b.release();
+        assert_eq!(b.capacity(), 0);
+    }
+
+    #[test]
+    fn debug_shows_sizes_not_bytes() {
+        let mut b = ByteQueue::new();
+        b.push(b"secret");
+        let s = format!("{b:?}");
+        assert!(s.contains("len: 6"), "{s}");
+        assert!(!s.contains("115"), "{s}");
+    }
+}
