@@ -38,6 +38,18 @@
 //! [`BioStream`] goes the other way and exposes any [`Bio`] as a
 //! `std::io::Read + Write` stream.
 //!
+//! ## Lending instead of copying
+//!
+//! [`MemBio`] and [`PairEnd`] keep their bytes in a [`ByteQueue`], whose
+//! memory is initialised, and lend it: [`Bio::read_in_place`]
+//! (`BIO_nread0`/`BIO_nread`) hands a reader the readable bytes where they
+//! lie, and [`Bio::write_in_place`] (`BIO_nwrite0`/`BIO_nwrite`) hands a
+//! writer room after them. The SSL engine opens records in the first and
+//! seals them into the second, so a TLS connection over a memory BIO or a
+//! BIO pair moves no byte between its buffers and the BIO's. A Bio that
+//! lends nothing (a socket, the defaults) is read and written by copying,
+//! as before.
+//!
 //! ## Example
 //!
 //! ```

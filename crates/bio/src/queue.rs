@@ -18,7 +18,9 @@ const MIN_GROWTH: usize = 512;
 /// See the module docs.
 #[derive(Default)]
 pub struct ByteQueue {
-    /// Initialised; its length only grows (until [`ByteQueue::release`]).
+    /// Initialised; its length only grows (until [`ByteQueue::release`]),
+    /// except that a growing [`ByteQueue::push`] drops the room after the
+    /// readable bytes before appending.
     buf: Vec<u8>,
     /// First readable byte.
     start: usize,
@@ -43,32 +45,39 @@ impl ByteQueue {
     }
 
     /// `n` bytes of room after the readable bytes, to write into and then
-    /// [`ByteQueue::commit`]. Consumed room is reclaimed first: the
-    /// readable bytes move to the front when that frees at least as much
-    /// room as it copies (so a reader that takes a byte at a time never
-    /// makes every write copy the whole queue), or when the queue must
-    /// grow anyway. Growth doubles, so a stream of records grows it a few
-    /// times rather than once a record.
+    /// [`ByteQueue::commit`]. Consumed room is reclaimed first (see
+    /// [`ByteQueue::room_for`]); the queue grows only when that is not
+    /// enough, zero-filling what it adds. Growth doubles, so a stream of
+    /// records grows it a few times rather than once a record.
     pub fn reserve(&mut self, n: usize) -> &mut [u8] {
+        if !self.room_for(n) {
+            let len = (self.end + n).max(2 * self.buf.len()).max(MIN_GROWTH);
+            self.buf.resize(len, 0);
+        }
+        &mut self.buf[self.end..self.end + n]
+    }
+
+    /// Whether `n` bytes of initialised room follow the readable bytes,
+    /// after reclaiming consumed room where that pays: the readable bytes
+    /// move to the front when that frees at least as much room as it
+    /// copies (so a reader that takes a byte at a time never makes every
+    /// write copy the whole queue), or when the queue must grow anyway.
+    fn room_for(&mut self, n: usize) -> bool {
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
         }
-        if self.buf.len() - self.end < n {
-            let readable = self.end - self.start;
-            let grows = self.buf.len() - readable < n;
-            if self.start > 0 && (self.start >= readable || grows) {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.start = 0;
-                self.end = readable;
-            }
-            let need = self.end + n;
-            if need > self.buf.len() {
-                let len = need.max(2 * self.buf.len()).max(MIN_GROWTH);
-                self.buf.resize(len, 0);
-            }
+        if self.buf.len() - self.end >= n {
+            return true;
         }
-        &mut self.buf[self.end..self.end + n]
+        let readable = self.end - self.start;
+        let grows = self.buf.len() - readable < n;
+        if self.start > 0 && (self.start >= readable || grows) {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.start = 0;
+            self.end = readable;
+        }
+        self.buf.len() - self.end >= n
     }
 
     /// Makes the first `n` bytes of the room [`ByteQueue::reserve`] gave
@@ -80,10 +89,18 @@ impl ByteQueue {
         self.end += n.min(room);
     }
 
-    /// Appends a copy of `bytes`.
+    /// Appends a copy of `bytes`. A copy needs no zero-filled room: when
+    /// the queue must grow, the bytes are appended as `Vec` appends them,
+    /// so a queue that is only ever copied into (a fresh connection's
+    /// handshake flights) costs what a `Vec<u8>` would.
     pub fn push(&mut self, bytes: &[u8]) {
-        self.reserve(bytes.len()).copy_from_slice(bytes);
-        self.commit(bytes.len());
+        if self.room_for(bytes.len()) {
+            self.buf[self.end..self.end + bytes.len()].copy_from_slice(bytes);
+        } else {
+            self.buf.truncate(self.end);
+            self.buf.extend_from_slice(bytes);
+        }
+        self.end += bytes.len();
     }
 
     /// The readable bytes.
