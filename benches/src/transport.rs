@@ -55,22 +55,14 @@ impl Pipe {
     /// (`BIO_nread0`/`BIO_nread`): `take` returns how many it consumed.
     /// `None` when nothing is unread.
     pub fn lend(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
-        let readable = self.0.readable_mut();
-        if readable.is_empty() {
-            return None;
-        }
-        let n = take(readable).min(readable.len());
-        self.0.consume(n);
-        Some(n)
+        self.0.lend(take)
     }
 
     /// `len` bytes of room lent after the unread bytes, as a memory BIO
     /// lends it (`BIO_nwrite0`/`BIO_nwrite`): `put` returns how many it
     /// wrote, which become unread bytes.
     pub fn lend_room(&mut self, len: usize, put: &mut dyn FnMut(&mut [u8]) -> usize) -> usize {
-        let n = put(self.0.reserve(len)).min(len);
-        self.0.commit(n);
-        n
+        self.0.lend_room(len, put)
     }
 
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {

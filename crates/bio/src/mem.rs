@@ -273,12 +273,7 @@ impl Bio for MemBio {
         let Storage::ReadWrite(d) = &mut st.storage else {
             return None;
         };
-        let readable = d.readable_mut();
-        if readable.is_empty() {
-            return None;
-        }
-        let n = take(readable).min(readable.len());
-        d.consume(n);
+        let n = d.lend(take)?;
         self.flags = RetryFlags::NONE;
         Some(n)
     }
@@ -294,8 +289,7 @@ impl Bio for MemBio {
         let Storage::ReadWrite(d) = &mut st.storage else {
             return None;
         };
-        let n = put(d.reserve(len)).min(len);
-        d.commit(n);
+        let n = d.lend_room(len, put);
         self.flags = RetryFlags::NONE;
         Some(n)
     }

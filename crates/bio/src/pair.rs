@@ -245,13 +245,8 @@ impl Bio for PairEnd {
     fn read_in_place(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
         let mut st = lock(&self.shared);
         let src = &mut st.halves[self.peer()];
-        let readable = src.buf.readable_mut();
-        if readable.is_empty() {
-            return None;
-        }
+        let n = src.buf.lend(take)?;
         src.request = 0;
-        let n = take(readable).min(readable.len());
-        src.buf.consume(n);
         self.flags = RetryFlags::NONE;
         Some(n)
     }
@@ -272,8 +267,7 @@ impl Bio for PairEnd {
             return None;
         }
         dst.request = 0;
-        let n = put(dst.buf.reserve(len)).min(len);
-        dst.buf.commit(n);
+        let n = dst.buf.lend_room(len, put);
         self.flags = RetryFlags::NONE;
         Some(n)
     }

@@ -114,6 +114,29 @@ impl ByteQueue {
         &mut self.buf[self.start..self.end]
     }
 
+    /// The readable bytes lent to `take`, which may overwrite them and
+    /// returns how many it consumed (clamped to what was lent): the
+    /// provider's half of [`Bio::read_in_place`](crate::Bio::read_in_place).
+    /// `None`, without calling `take`, when nothing is readable.
+    pub fn lend(&mut self, take: &mut dyn FnMut(&mut [u8]) -> usize) -> Option<usize> {
+        let readable = self.readable_mut();
+        if readable.is_empty() {
+            return None;
+        }
+        let n = take(readable).min(readable.len());
+        self.consume(n);
+        Some(n)
+    }
+
+    /// `len` bytes of room lent to `put`, which returns how many it wrote
+    /// (clamped to the room); those become readable: the provider's half
+    /// of [`Bio::write_in_place`](crate::Bio::write_in_place).
+    pub fn lend_room(&mut self, len: usize, put: &mut dyn FnMut(&mut [u8]) -> usize) -> usize {
+        let n = put(self.reserve(len)).min(len);
+        self.commit(n);
+        n
+    }
+
     /// Moves up to `out.len()` readable bytes into `out`; returns how many.
     pub fn pop_into(&mut self, out: &mut [u8]) -> usize {
         let n = out.len().min(self.len());

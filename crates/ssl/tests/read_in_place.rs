@@ -12,8 +12,8 @@ mod util;
 
 use std::sync::{Arc, Mutex};
 
+use ferrotls::ErrorCode;
 use ferrotls::bio::{Bio, BioError, BioPair, Retry, RetryFlags};
-use ferrotls::{ErrorCode, SslContext, SslVersion};
 use util::*;
 
 /// Filler no test plaintext contains.
@@ -90,22 +90,6 @@ impl Bio for LendingBio {
         st.pos += n;
         Some(n)
     }
-}
-
-fn pattern(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32)
-        .map(|i| ((i.wrapping_mul(seed) ^ (i >> 8)) % 200) as u8)
-        .collect()
-}
-
-fn contexts(tls12: bool) -> (SslContext, SslContext) {
-    let mut c = client_builder();
-    let mut s = server_builder();
-    if tls12 {
-        c.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-        s.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-    }
-    (c.build().unwrap(), s.build().unwrap())
 }
 
 /// An established pair whose server now reads from a [`LendingBio`]

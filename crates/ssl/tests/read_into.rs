@@ -8,27 +8,11 @@
 #[path = "contract/util.rs"]
 mod util;
 
-use ferrotls::{ErrorCode, Mode, SslContext, SslVersion};
+use ferrotls::{ErrorCode, Mode};
 use util::*;
 
 /// Filler no test plaintext contains.
 const FILL: u8 = 0xaa;
-
-fn pattern(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32)
-        .map(|i| ((i.wrapping_mul(seed) ^ (i >> 8)) % 200) as u8)
-        .collect()
-}
-
-fn contexts(tls12: bool) -> (SslContext, SslContext) {
-    let mut c = client_builder();
-    let mut s = server_builder();
-    if tls12 {
-        c.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-        s.set_max_proto_version(Some(SslVersion::Tls12)).unwrap();
-    }
-    (c.build().unwrap(), s.build().unwrap())
-}
 
 fn pair(tls12: bool) -> MemPair {
     let (c, s) = contexts(tls12);

@@ -81,10 +81,6 @@ impl Bio for CountingBio {
     }
 }
 
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
-}
-
 /// An established pair whose client now writes through a [`CountingBio`]
 /// into the same memory BIO the server reads.
 fn counting_pair() -> (MemPair, CountingBio) {
@@ -97,7 +93,7 @@ fn counting_pair() -> (MemPair, CountingBio) {
 #[test]
 fn s05_records_are_sealed_where_the_bio_will_hold_them() {
     let (mut p, counting) = counting_pair();
-    let data = pattern(100_000);
+    let data = pattern(100_000, 7);
     assert_eq!(p.client.write(&data), data.len() as i32);
     let c = counting.counts();
     assert_eq!(c.writes, 0, "no record was copied in");
@@ -112,7 +108,7 @@ fn s05_a_key_update_waiting_in_the_output_goes_first_and_by_copy() {
     // A KeyUpdate is queued in the engine's output before the data: the
     // data must not overtake it, so it is copied in behind it.
     p.client.key_update(false).unwrap();
-    let data = pattern(40_000);
+    let data = pattern(40_000, 7);
     assert_eq!(p.client.write(&data), data.len() as i32);
     assert!(counting.counts().writes > 0, "the queued bytes were copied");
     assert_eq!(read_exact(&mut p.server, data.len()), data);
@@ -128,7 +124,7 @@ fn s04_a_bio_pair_without_room_takes_the_copying_write_and_wants_write() {
     let mut p = connected();
     let (client_end, mut server_end) = BioPair::new(20_000, 0);
     p.client.set_bio(p.s2c.clone(), client_end);
-    let data = pattern(70_000);
+    let data = pattern(70_000, 7);
     // The first record fits the pair's room and is sealed there; the next
     // does not, so it is sealed into the engine's buffer and its write to
     // the pair is short: WANT_WRITE, and the retry with the same buffer
@@ -161,7 +157,7 @@ fn s04_a_bio_pair_without_room_takes_the_copying_write_and_wants_write() {
 fn s09_partial_writes_through_lent_room_return_one_record() {
     let (mut p, counting) = counting_pair();
     p.client.set_mode(Mode::ENABLE_PARTIAL_WRITE);
-    let data = pattern(50_000);
+    let data = pattern(50_000, 7);
     let mut off = 0;
     while off < data.len() {
         let r = p.client.write(&data[off..]);

@@ -108,10 +108,6 @@ fn with_limit(mut b: SslContextBuilder, limit: usize, tls12: bool) -> SslContext
     b.build().unwrap()
 }
 
-fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
-}
-
 /// Writes `data` with `MODE_ENABLE_PARTIAL_WRITE`, checking that each
 /// call returns one record of at most `per_record` bytes and that the
 /// record on the wire is exactly that big plus `overhead`.
@@ -153,7 +149,7 @@ fn s09_partial_write_with_negotiated_record_size_limit() {
     assert!(up.iter().filter(|r| r.0 == APP).all(|r| r.1 <= 1000 + TAG));
 
     // S09: one record of the negotiated size per partial write.
-    let data = pattern(10_000);
+    let data = pattern(10_000, 7);
     partial_writes(&mut w, &data, 999, 1 + TAG);
 
     // A smaller max_send_fragment wins; a larger one cannot lift the limit.
@@ -198,7 +194,7 @@ fn s09_partial_write_with_negotiated_record_size_limit_tls12() {
     assert!(overhead == TAG || overhead == 8 + TAG);
     assert_eq!(read_exact(&mut w.server, 1), b"x");
 
-    let data = pattern(10_000);
+    let data = pattern(10_000, 7);
     partial_writes(&mut w, &data, 1000, overhead);
     let before = w.down.len();
     assert_eq!(w.server.write(&data), 10_000);
@@ -216,7 +212,7 @@ fn p08_without_the_peers_limit_records_stay_full_size() {
     let cctx = with_limit(client_builder(), 256, false);
     let mut w = Wire::new(&cctx, &server_ctx());
     w.handshake();
-    let data = pattern(20_000);
+    let data = pattern(20_000, 7);
     partial_writes(&mut w, &data[..16_384], 16_384, 1 + TAG);
     let before = w.down.len();
     assert_eq!(w.server.write(&data), 20_000);

@@ -21,12 +21,6 @@ fn ctx12(server: bool) -> SslContext {
     b.build().unwrap()
 }
 
-fn pattern(len: usize, seed: u32) -> Vec<u8> {
-    (0..len as u32)
-        .map(|i| (i.wrapping_mul(seed) ^ (i >> 8)) as u8)
-        .collect()
-}
-
 /// Both sides write and read at once, every BIO call taking one byte
 /// after a would-block; each write is always retried with the same
 /// arguments (S10).
@@ -79,7 +73,8 @@ fn exchange_byte_at_a_time(client: &mut Ssl, server: &mut Ssl, len: usize) {
 
 #[test]
 fn s04_byte_at_a_time_tls12_handshake_and_data_both_ways() {
-    let (mut client, mut server) = awkward_pair_with(&ctx12(false), &ctx12(true));
+    let (cctx, sctx) = contexts(true);
+    let (mut client, mut server) = awkward_pair_with(&cctx, &sctx);
     let (cw, sw) = drive_handshake(&mut client, &mut server);
     assert!(cw > 1000 && sw > 1000, "{cw} {sw}");
     assert_eq!(client.version_str(), "TLSv1.2");
@@ -99,7 +94,8 @@ fn s04_byte_at_a_time_tls13_data_both_ways() {
 
 #[test]
 fn s09_partial_write_tls12_with_smaller_record_limit() {
-    let mut p = mem_pair(&ctx12(false), &ctx12(true));
+    let (cctx, sctx) = contexts(true);
+    let mut p = mem_pair(&cctx, &sctx);
     handshake(&mut p);
     assert_eq!(p.client.version_str(), "TLSv1.2");
     let data = pattern(40_000, 3);
@@ -371,7 +367,8 @@ fn s16_server_refuses_supported_versions_listing_only_old_ones() {
 
 #[test]
 fn s15_shutdown_tls12_discards_late_data_and_returns_one() {
-    let mut p = mem_pair(&ctx12(false), &ctx12(true));
+    let (cctx, sctx) = contexts(true);
+    let mut p = mem_pair(&cctx, &sctx);
     handshake(&mut p);
     assert_eq!(p.client.shutdown(), 0, "close_notify sent");
     let r = p.client.shutdown();

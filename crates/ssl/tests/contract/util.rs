@@ -188,3 +188,25 @@ pub fn assert_code(ssl: &Ssl, ret: i32, code: ErrorCode) {
         ssl.peek_error()
     );
 }
+
+/// Test plaintext that changes from byte to byte and from seed to seed,
+/// and never holds 0xaa (the filler some tests put around it).
+pub fn pattern(len: usize, seed: u32) -> Vec<u8> {
+    (0..len as u32)
+        .map(|i| ((i.wrapping_mul(seed) ^ (i >> 8)) % 200) as u8)
+        .collect()
+}
+
+/// A client and a server context from the shared fixtures, both capped at
+/// TLS 1.2 if `tls12`.
+pub fn contexts(tls12: bool) -> (SslContext, SslContext) {
+    let mut c = client_builder();
+    let mut s = server_builder();
+    if tls12 {
+        c.set_max_proto_version(Some(ferrotls::SslVersion::Tls12))
+            .unwrap();
+        s.set_max_proto_version(Some(ferrotls::SslVersion::Tls12))
+            .unwrap();
+    }
+    (c.build().unwrap(), s.build().unwrap())
+}
