@@ -266,6 +266,87 @@ mod tests {
         assert_eq!(b.capacity(), 0);
     }
 
+    /// Random pushes, lent room, partial reads and lends against a
+    /// `VecDeque` model: the queue must hold exactly the model's bytes
+    /// after every step, whatever compaction and growth did.
+    #[test]
+    fn random_operations_match_a_deque_model() {
+        use std::collections::VecDeque;
+        // xorshift64*: deterministic, no dependency.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: usize| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % bound
+        };
+        let mut q = ByteQueue::new();
+        let mut model = VecDeque::new();
+        let mut byte = 0u8;
+        let mut most = 0;
+        let mut fresh = |n: usize| -> Vec<u8> {
+            (0..n)
+                .map(|_| {
+                    byte = byte.wrapping_add(1);
+                    byte
+                })
+                .collect()
+        };
+        for step in 0..20_000 {
+            match next(6) {
+                0 => {
+                    let bytes = fresh(next(3000));
+                    q.push(&bytes);
+                    model.extend(&bytes);
+                }
+                1 => {
+                    let len = next(3000);
+                    let bytes = fresh(next(len + 1));
+                    let n = q.lend_room(len, &mut |room: &mut [u8]| {
+                        assert_eq!(room.len(), len);
+                        room[..bytes.len()].copy_from_slice(&bytes);
+                        bytes.len()
+                    });
+                    assert_eq!(n, bytes.len());
+                    model.extend(&bytes);
+                }
+                2 => {
+                    let mut out = vec![0u8; next(4000)];
+                    let n = q.pop_into(&mut out);
+                    let want: Vec<u8> = model.drain(..n).collect();
+                    assert_eq!(&out[..n], &want[..], "step {step}");
+                }
+                3 => {
+                    let take = next(4000);
+                    let lent = q.lend(&mut |b: &mut [u8]| {
+                        assert!(b.iter().eq(model.iter()), "step {step}: lent bytes");
+                        take
+                    });
+                    let n = take.min(model.len());
+                    assert_eq!(lent, (!model.is_empty()).then_some(n));
+                    model.drain(..n);
+                }
+                4 => {
+                    let n = next(500);
+                    q.consume(n);
+                    model.drain(..n.min(model.len()));
+                }
+                _ => {
+                    if next(20) == 0 {
+                        q.clear();
+                        model.clear();
+                    }
+                }
+            }
+            assert!(q.readable().iter().eq(model.iter()), "step {step}");
+            // Growth is by what was held at once, never by what went
+            // through: consumed room is reclaimed before the queue doubles
+            // again.
+            most = most.max(model.len());
+            assert!(q.capacity() <= 4 * (most + 4096), "step {step}: bounded");
+        }
+    }
+
     #[test]
     fn debug_shows_sizes_not_bytes() {
         let mut b = ByteQueue::new();
