@@ -3,7 +3,7 @@
 //!
 //! Its memory is initialised (zero-filled once, when it grows, and never
 //! again), so it can lend room to write into as a plain `&mut [u8]`
-//! without unsafe code: a record layer seals a record straight into the
+//! in safe Rust: a record layer seals a record straight into the
 //! room ([`ByteQueue::reserve`], then [`ByteQueue::commit`]) instead of
 //! sealing it elsewhere and copying it in. The readable bytes are always
 //! one contiguous slice, so they can be lent whole as well
