@@ -1,9 +1,9 @@
 //! [`ByteQueue`]: the byte queue memory BIOs, BIO pairs and the SSL
 //! engine's output keep their bytes in.
 //!
-//! Its memory is initialised (zero-filled once, when it grows, and never
-//! again), so it can lend room to write into as a plain `&mut [u8]`
-//! in safe Rust: a record layer seals a record straight into the
+//! Its memory stays initialised (by the bytes copied in, or zero-filled
+//! once where room is lent beyond them, and never again), so it can lend
+//! room to write into as a plain `&mut [u8]` in safe Rust: a record layer seals a record straight into the
 //! room ([`ByteQueue::reserve`], then [`ByteQueue::commit`]) instead of
 //! sealing it elsewhere and copying it in. The readable bytes are always
 //! one contiguous slice, so they can be lent whole as well
