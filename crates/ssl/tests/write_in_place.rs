@@ -179,3 +179,107 @@ fn r01_a_bio_that_keeps_part_of_a_sealed_record_fails_loudly() {
     // The connection is dead, as after any fatal error.
     assert!(p.client.write(b"more") <= 0);
 }
+
+/// A write BIO over a [`MemBio`] that, by a fixed pseudo-random pattern,
+/// refuses to lend room, takes only part of a copying write, or reports
+/// would-block: records must still reach the reader once and in order
+/// whichever path each of them took.
+struct FickleBio {
+    mem: MemBio,
+    state: u64,
+    /// The flags of the last call.
+    flags: RetryFlags,
+}
+
+impl FickleBio {
+    fn roll(&mut self, bound: u64) -> u64 {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        self.state % bound
+    }
+}
+
+impl Bio for FickleBio {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, BioError> {
+        self.mem.read(buf)
+    }
+    fn write(&mut self, buf: &[u8]) -> Result<usize, BioError> {
+        let r = if self.roll(4) == 0 {
+            Err(BioError::WouldBlock(ferrotls::bio::Retry::Write))
+        } else {
+            let n = 1 + self.roll(buf.len().max(1) as u64) as usize;
+            self.mem.write(&buf[..n.min(buf.len())])
+        };
+        self.flags = RetryFlags::from_result(&r);
+        r
+    }
+    fn flush(&mut self) -> Result<(), BioError> {
+        Ok(())
+    }
+    fn pending(&self) -> usize {
+        self.mem.pending()
+    }
+    fn wpending(&self) -> usize {
+        0
+    }
+    fn retry_flags(&self) -> RetryFlags {
+        self.flags
+    }
+    fn write_in_place(
+        &mut self,
+        len: usize,
+        put: &mut dyn FnMut(&mut [u8]) -> usize,
+    ) -> Option<usize> {
+        self.flags = RetryFlags::NONE;
+        if self.roll(2) == 0 {
+            return None;
+        }
+        self.mem.write_in_place(len, put)
+    }
+}
+
+#[test]
+fn s04_records_mixed_between_lent_room_and_short_copying_writes_arrive_in_order() {
+    let mut p = connected();
+    p.client.set_bio(
+        p.s2c.clone(),
+        FickleBio {
+            mem: p.c2s.clone(),
+            state: 0x2545_f491_4f6c_dd1d,
+            flags: RetryFlags::NONE,
+        },
+    );
+    let data = pattern(300_000, 11);
+    let mut sent = 0;
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    let mut rounds = 0;
+    while sent < data.len() {
+        // Writes of varying size, each retried with the same buffer until
+        // it is taken whole (S10).
+        let end = (sent + 1 + (sent * 7919) % 40_000).min(data.len());
+        loop {
+            let r = p.client.write(&data[sent..end]);
+            if r > 0 {
+                assert_eq!(r as usize, end - sent);
+                break;
+            }
+            assert_code(&p.client, r, ErrorCode::WantWrite);
+            rounds += 1;
+        }
+        sent = end;
+        // The reader drains what arrived so far.
+        loop {
+            let n = p.server.read(&mut buf);
+            if n <= 0 {
+                assert_code(&p.server, n, ErrorCode::WantRead);
+                break;
+            }
+            got.extend_from_slice(&buf[..n as usize]);
+        }
+    }
+    got.extend(read_exact(&mut p.server, data.len() - got.len()));
+    assert!(rounds > 10, "the BIO blocked now and then ({rounds})");
+    assert_eq!(got, data);
+}
