@@ -110,22 +110,16 @@ fn main() {
         _ => None,
     };
     let result = match what.as_str() {
-        "send" | "recv" => transfer(lib, &pki, Suite::Tls13Aes128Gcm).map(|mut t| {
-            bulk_loop(
-                t.as_mut(),
-                what == "recv",
-                count,
-                Pipe::with_room(2 * BULK_WRITE),
-            )
-        }),
-        "send-chacha" | "recv-chacha" => transfer(lib, &pki, Suite::Tls13Chacha20).map(|mut t| {
-            bulk_loop(
-                t.as_mut(),
-                what == "recv-chacha",
-                count,
-                Pipe::with_room(2 * BULK_WRITE),
-            )
-        }),
+        "send" | "recv" | "send-chacha" | "recv-chacha" => {
+            let suite = if what.ends_with("-chacha") {
+                Suite::Tls13Chacha20
+            } else {
+                Suite::Tls13Aes128Gcm
+            };
+            let wire = Pipe::with_room(2 * BULK_WRITE);
+            transfer(lib, &pki, suite)
+                .map(|mut t| bulk_loop(t.as_mut(), what.starts_with("recv"), count, wire))
+        }
         "handshake" | "handshake12" | "handshake12-rsa" => {
             let h = FullHandshake {
                 version: match what.as_str() {
