@@ -125,6 +125,37 @@ pub trait Hkdf: Send + Sync {
 pub trait Tls12Prf: Send + Sync {
     /// Fills `out` with PRF(secret, label, seed).
     fn prf(&self, out: &mut [u8], secret: &[u8], label: &[u8], seed: &[u8]) -> Result<(), Error>;
+
+    /// The PRF under one secret, set up once for several derivations: a
+    /// master secret gives the key block, both Finished values and any
+    /// exported keys, and every one of them is an HMAC under that secret,
+    /// whose key pads an implementation can hash once for all. The default
+    /// keeps a copy of the secret (wiped on drop) and calls
+    /// [`Tls12Prf::prf`] each time.
+    fn keyed<'a>(&'a self, secret: &[u8]) -> Box<dyn KeyedPrf + 'a> {
+        Box::new(CopiedSecretPrf {
+            prf: self,
+            secret: zeroize::Zeroizing::new(secret.to_vec()),
+        })
+    }
+}
+
+/// The TLS 1.2 PRF under a secret fixed by [`Tls12Prf::keyed`].
+pub trait KeyedPrf: Send + Sync {
+    /// Fills `out` with PRF(secret, label, seed).
+    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error>;
+}
+
+/// [`Tls12Prf::keyed`]'s default: the secret kept, the work redone.
+struct CopiedSecretPrf<'a, P: ?Sized> {
+    prf: &'a P,
+    secret: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl<P: Tls12Prf + ?Sized> KeyedPrf for CopiedSecretPrf<'_, P> {
+    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
+        self.prf.prf(out, &self.secret, label, seed)
+    }
 }
 
 /// An AEAD algorithm (RFC 5116) with a 12-byte nonce and 16-byte tag.

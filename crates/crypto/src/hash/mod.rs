@@ -81,6 +81,14 @@ impl HashContext for ShaContext {
 }
 
 /// The aws-lc HMAC algorithm for one of our hashes.
+fn digest_algorithm(alg: HashAlgorithm) -> &'static digest::Algorithm {
+    match alg {
+        HashAlgorithm::Sha256 => SHA256.digest,
+        HashAlgorithm::Sha384 => SHA384.digest,
+        HashAlgorithm::Sha512 => SHA512.digest,
+    }
+}
+
 fn hmac_algorithm(alg: HashAlgorithm) -> aws_lc_rs::hmac::Algorithm {
     match alg {
         HashAlgorithm::Sha256 => aws_lc_rs::hmac::HMAC_SHA256,

@@ -6,18 +6,21 @@
 //! A(0) = seed, A(i) = HMAC(secret, A(i-1))
 //! ```
 //!
-//! aws-lc's own `CRYPTO_tls1_prf` does the work (it shares one HMAC key
-//! setup across the whole output and computes no `A(i)` it will not use);
-//! it refuses an empty secret, which the PRF is defined for, so that case
-//! goes through the same construction written over HMAC. aws-lc's HMAC
-//! `Tag` is a `Copy` stack value that cannot be wiped through its API; the
-//! output of the aws-lc path is an aws-lc-rs `Secret`, wiped on drop.
+//! aws-lc's own `CRYPTO_tls1_prf` does a single derivation (it shares one
+//! HMAC key setup across the whole output and computes no `A(i)` it will
+//! not use). Several derivations under one secret (a master secret gives
+//! the key block, both Finished values and exported keys) go through
+//! [`Tls12Prf::keyed`], the same construction written over HMAC with the
+//! secret's pads hashed once for all of them; so does an empty secret,
+//! which aws-lc refuses and the PRF is defined for. aws-lc's digest
+//! output is a `Copy` stack value that cannot be wiped through its API;
+//! the output of the aws-lc path is an aws-lc-rs `Secret`, wiped on drop.
 
-use aws_lc_rs::{hmac, tls_prf};
+use aws_lc_rs::tls_prf;
 use ferrotls_core::Error;
-use ferrotls_core::crypto::{HashAlgorithm, Tls12Prf};
+use ferrotls_core::crypto::{HashAlgorithm, KeyedPrf, Tls12Prf};
 
-use super::hmac_algorithm;
+use super::hmac::HmacPads;
 
 /// The PRF over one hash.
 pub struct Tls12PrfSha {
@@ -39,7 +42,7 @@ impl Tls12Prf for Tls12PrfSha {
             return Ok(());
         }
         if secret.is_empty() {
-            return self.prf_over_hmac(out, secret, label, seed);
+            return self.keyed_sha(secret).prf(out, label, seed);
         }
         let algorithm = match self.algorithm {
             HashAlgorithm::Sha256 => &tls_prf::P_SHA256,
@@ -58,38 +61,36 @@ impl Tls12Prf for Tls12PrfSha {
         out.copy_from_slice(derived);
         Ok(())
     }
+
+    fn keyed<'a>(&'a self, secret: &[u8]) -> Box<dyn KeyedPrf + 'a> {
+        Box::new(self.keyed_sha(secret))
+    }
 }
 
 impl Tls12PrfSha {
-    /// The PRF written over HMAC, for the secrets aws-lc refuses.
-    fn prf_over_hmac(
-        &self,
-        out: &mut [u8],
-        secret: &[u8],
-        label: &[u8],
-        seed: &[u8],
-    ) -> Result<(), Error> {
-        let key = hmac::Key::new(hmac_algorithm(self.algorithm), secret);
-        let hash_len = self.algorithm.output_len();
+    fn keyed_sha(&self, secret: &[u8]) -> KeyedPrfSha {
+        KeyedPrfSha {
+            pads: HmacPads::new(self.algorithm, secret),
+        }
+    }
+}
 
+/// P_hash under one secret's HMAC pads.
+struct KeyedPrfSha {
+    pads: HmacPads,
+}
+
+impl KeyedPrf for KeyedPrfSha {
+    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
         // A(1) = HMAC(secret, label + seed)
-        let mut a = {
-            let mut ctx = hmac::Context::with_key(&key);
-            ctx.update(label);
-            ctx.update(seed);
-            ctx.sign()
-        };
-        let mut chunks = out.chunks_mut(hash_len).peekable();
+        let mut a = self.pads.sign(&[label, seed]);
+        let mut chunks = out.chunks_mut(a.as_ref().len()).peekable();
         while let Some(chunk) = chunks.next() {
-            let mut ctx = hmac::Context::with_key(&key);
-            ctx.update(a.as_ref());
-            ctx.update(label);
-            ctx.update(seed);
-            let block = ctx.sign();
+            let block = self.pads.sign(&[a.as_ref(), label, seed]);
             chunk.copy_from_slice(&block.as_ref()[..chunk.len()]);
             // A(i + 1) only if another chunk needs it.
             if chunks.peek().is_some() {
-                a = hmac::sign(&key, a.as_ref());
+                a = self.pads.sign(&[a.as_ref()]);
             }
         }
         Ok(())
@@ -118,16 +119,26 @@ mod tests {
     }
 
     #[test]
-    fn aws_lc_path_matches_the_hmac_construction() {
+    fn aws_lc_path_matches_the_keyed_construction() {
+        // Secrets shorter than, equal to and longer than the HMAC block
+        // (a finite-field DHE premaster secret is longer).
+        let secret: Vec<u8> = (0..=255u8).collect();
         for prf in [&PRF_SHA256, &PRF_SHA384] {
-            for len in [1, 12, 32, 40, 48, 88, 100] {
-                let mut native = vec![0u8; len];
-                let mut generic = vec![0u8; len];
-                prf.prf(&mut native, b"secret", b"key expansion", b"seed")
+            for secret_len in [1, 48, 64, 128, 256] {
+                let keyed = prf.keyed(&secret[..secret_len]);
+                for len in [1, 12, 32, 40, 48, 88, 100] {
+                    let mut native = vec![0u8; len];
+                    let mut generic = vec![0u8; len];
+                    prf.prf(
+                        &mut native,
+                        &secret[..secret_len],
+                        b"key expansion",
+                        b"seed",
+                    )
                     .unwrap();
-                prf.prf_over_hmac(&mut generic, b"secret", b"key expansion", b"seed")
-                    .unwrap();
-                assert_eq!(native, generic, "{prf:?} {len}");
+                    keyed.prf(&mut generic, b"key expansion", b"seed").unwrap();
+                    assert_eq!(native, generic, "{prf:?} secret {secret_len} out {len}");
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! RFC 7627, RFC 5705): everything is the suite's PRF over the master
 //! secret, which exists only inside [`MasterSecret`] and is zeroized with it.
 
-use ferrotls_core::crypto::{Digest, Secret, Tls12CipherSuite};
+use ferrotls_core::crypto::{Digest, KeyedPrf, Secret, Tls12CipherSuite};
 use ferrotls_core::{Error, PeerMisbehaved};
 
 use zeroize::Zeroizing;
@@ -18,6 +18,9 @@ pub(crate) const VERIFY_DATA_LEN: usize = 12;
 pub(crate) struct MasterSecret {
     suite: &'static Tls12CipherSuite,
     secret: Secret,
+    /// The PRF keyed with `secret` once for the key block, both Finished
+    /// values and exports (a resumed handshake is mostly these).
+    prf: Box<dyn KeyedPrf>,
 }
 
 /// How the master secret is bound to the handshake.
@@ -58,7 +61,12 @@ impl MasterSecret {
                 &join(client_random, server_random),
             )?,
         }
-        Ok(Self { suite, secret })
+        Ok(Self::keyed(suite, secret))
+    }
+
+    fn keyed(suite: &'static Tls12CipherSuite, secret: Secret) -> Self {
+        let prf = suite.prf.keyed(secret.as_bytes());
+        Self { suite, secret, prf }
     }
 
     /// The master secret of a session being resumed (RFC 5246 7.3: an
@@ -70,7 +78,7 @@ impl MasterSecret {
                 "resumed master secret of a wrong length".into(),
             ));
         }
-        Ok(Self { suite, secret })
+        Ok(Self::keyed(suite, secret))
     }
 
     /// RFC 5246 8.1 / NSS key log: `CLIENT_RANDOM <client_random>
@@ -105,12 +113,8 @@ impl MasterSecret {
         let block = buf
             .get_mut(..2 * (key_len + iv_len))
             .ok_or(Error::NotSupported("a TLS 1.2 key block over 128 bytes"))?;
-        self.suite.prf.prf(
-            block,
-            self.secret.as_bytes(),
-            b"key expansion",
-            &join(server_random, client_random),
-        )?;
+        self.prf
+            .prf(block, b"key expansion", &join(server_random, client_random))?;
         let (client_key, rest) = block.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
         let (client_iv, server_iv) = rest.split_at(iv_len);
@@ -135,12 +139,7 @@ impl MasterSecret {
             false => b"server finished",
         };
         let mut out = [0u8; VERIFY_DATA_LEN];
-        self.suite.prf.prf(
-            &mut out,
-            self.secret.as_bytes(),
-            label,
-            handshake_hash.as_ref(),
-        )?;
+        self.prf.prf(&mut out, label, handshake_hash.as_ref())?;
         Ok(out)
     }
 
@@ -176,9 +175,7 @@ impl MasterSecret {
             seed.extend_from_slice(&len.to_be_bytes());
             seed.extend_from_slice(ctx);
         }
-        self.suite
-            .prf
-            .prf(out, self.secret.as_bytes(), label, &seed)
+        self.prf.prf(out, label, &seed)
     }
 }
 
