@@ -4,7 +4,8 @@
 //!
 //! Usage: `profile LIB WHAT COUNT` where WHAT is `send`, `recv` (TLS 1.3
 //! AES-128-GCM, COUNT MiB), `send-chacha`, `recv-chacha` (the same with
-//! TLS 1.3 ChaCha20-Poly1305), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
+//! TLS 1.3 ChaCha20-Poly1305), `send12`, `recv12` (TLS 1.2
+//! ECDHE-ECDSA-AES128-GCM), `handshake` (TLS 1.3 ECDSA P-256, COUNT full
 //! handshakes), `handshake12` (TLS 1.2 ECDHE-ECDSA), `handshake12-rsa` (TLS
 //! 1.2 ECDHE-RSA), or `resumed13`,
 //! `resumed12-id`, `resumed12-ticket` (COUNT resumed handshakes, ECDSA
@@ -110,9 +111,11 @@ fn main() {
         _ => None,
     };
     let result = match what.as_str() {
-        "send" | "recv" | "send-chacha" | "recv-chacha" => {
+        "send" | "recv" | "send-chacha" | "recv-chacha" | "send12" | "recv12" => {
             let suite = if what.ends_with("-chacha") {
                 Suite::Tls13Chacha20
+            } else if what.ends_with("12") {
+                Suite::Tls12EcdheEcdsaAes128Gcm
             } else {
                 Suite::Tls13Aes128Gcm
             };
