@@ -4,12 +4,14 @@
 //! protocol crates see only these traits, so a provider can be swapped
 //! (for example a deterministic one for fuzzing) without touching them.
 
+mod kdf;
 mod secret;
 mod suites;
 
 use core::fmt::Debug;
 use std::sync::Arc;
 
+pub use kdf::{Hkdf, KeyedPrf, Tls12Prf};
 pub use secret::{Digest, MAX_HASH_LEN, Secret, SharedSecret, ct_eq};
 pub use suites::{SupportedCipherSuite, Tls12AeadKind, Tls12CipherSuite, Tls13CipherSuite};
 
@@ -72,90 +74,6 @@ pub trait Hmac: Send + Sync {
     fn sign(&self, key: &[u8], data: &[&[u8]]) -> Digest;
     /// Tag length in bytes (the hash output length).
     fn tag_len(&self) -> usize;
-}
-
-/// HKDF (RFC 5869) over one hash function.
-pub trait Hkdf: Send + Sync {
-    /// HKDF-Extract(salt, ikm); an empty salt means a string of zeros.
-    fn extract(&self, salt: &[u8], ikm: &[u8]) -> Secret;
-    /// HKDF-Expand(prk, info, out.len()), where `info` is the
-    /// concatenation of the slices. Fails if `out` is longer than 255 blocks.
-    fn expand(&self, prk: &[u8], info: &[&[u8]], out: &mut [u8]) -> Result<(), Error>;
-    /// The hash output length.
-    fn hash_len(&self) -> usize;
-
-    /// HKDF-Expand-Label (RFC 8446 section 7.1): `label` without the
-    /// "tls13 " prefix, which is added here.
-    fn expand_label(
-        &self,
-        secret: &[u8],
-        label: &[u8],
-        context: &[u8],
-        out: &mut [u8],
-    ) -> Result<(), Error> {
-        const PREFIX: &[u8] = b"tls13 ";
-        if out.len() > u16::MAX as usize || PREFIX.len() + label.len() > 255 || context.len() > 255
-        {
-            return Err(Error::General("HKDF label out of range".into()));
-        }
-        let len = (out.len() as u16).to_be_bytes();
-        let label_len = [(PREFIX.len() + label.len()) as u8];
-        let context_len = [context.len() as u8];
-        self.expand(
-            secret,
-            &[&len, &label_len, PREFIX, label, &context_len, context],
-            out,
-        )
-    }
-
-    /// HKDF-Expand-Label into a new [`Secret`] of the hash length.
-    fn expand_label_secret(
-        &self,
-        secret: &[u8],
-        label: &[u8],
-        context: &[u8],
-    ) -> Result<Secret, Error> {
-        let mut out = Secret::zeroed(self.hash_len());
-        self.expand_label(secret, label, context, out.as_mut_bytes())?;
-        Ok(out)
-    }
-}
-
-/// The TLS 1.2 PRF (RFC 5246 section 5) over one hash function.
-pub trait Tls12Prf: Send + Sync {
-    /// Fills `out` with PRF(secret, label, seed).
-    fn prf(&self, out: &mut [u8], secret: &[u8], label: &[u8], seed: &[u8]) -> Result<(), Error>;
-
-    /// The PRF under one secret, set up once for several derivations: a
-    /// master secret gives the key block, both Finished values and any
-    /// exported keys, and every one of them is an HMAC under that secret,
-    /// whose key pads an implementation can hash once for all. The default
-    /// keeps a copy of the secret (wiped on drop) and calls
-    /// [`Tls12Prf::prf`] each time.
-    fn keyed<'a>(&'a self, secret: &[u8]) -> Box<dyn KeyedPrf + 'a> {
-        Box::new(CopiedSecretPrf {
-            prf: self,
-            secret: zeroize::Zeroizing::new(secret.to_vec()),
-        })
-    }
-}
-
-/// The TLS 1.2 PRF under a secret fixed by [`Tls12Prf::keyed`].
-pub trait KeyedPrf: Send + Sync {
-    /// Fills `out` with PRF(secret, label, seed).
-    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error>;
-}
-
-/// [`Tls12Prf::keyed`]'s default: the secret kept, the work redone.
-struct CopiedSecretPrf<'a, P: ?Sized> {
-    prf: &'a P,
-    secret: zeroize::Zeroizing<Vec<u8>>,
-}
-
-impl<P: Tls12Prf + ?Sized> KeyedPrf for CopiedSecretPrf<'_, P> {
-    fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
-        self.prf.prf(out, &self.secret, label, seed)
-    }
 }
 
 /// An AEAD algorithm (RFC 5116) with a 12-byte nonce and 16-byte tag.
