@@ -82,6 +82,9 @@ struct KeyedPrfSha {
 
 impl KeyedPrf for KeyedPrfSha {
     fn prf(&self, out: &mut [u8], label: &[u8], seed: &[u8]) -> Result<(), Error> {
+        if out.is_empty() {
+            return Ok(());
+        }
         // A(1) = HMAC(secret, label + seed)
         let mut a = self.pads.sign(&[label, seed]);
         let mut chunks = out.chunks_mut(a.as_ref().len()).peekable();
