@@ -1,7 +1,10 @@
 //! The AEAD ceiling and the handshake floor (aws-lc-rs alone).
 
+use std::time::Instant;
+
 use criterion::{BenchmarkId, Criterion, Throughput};
-use ferrotls_benches::ceiling::{AeadCeiling, HandshakeFloor, RECORD};
+use ferrotls_benches::BULK_WRITE;
+use ferrotls_benches::ceiling::{AeadCeiling, AeadStream, HandshakeFloor, RECORD};
 use ferrotls_benches::scenario::{Aead, KeyType, Side};
 
 use crate::Run;
@@ -31,6 +34,40 @@ pub fn benches(c: &mut Criterion, run: &mut Run) {
         let mut out = vec![0u8; RECORD];
         g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
             b.iter(|| key.open(seq, &sealed, &mut out))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ceiling_seal_stream");
+    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
+    for a in Aead::ALL {
+        run.note("ceiling_seal_stream", AWS_LC, a.name(), None);
+        let mut stream = AeadStream::new(a);
+        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
+            b.iter(|| stream.seal())
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("ceiling_open_stream");
+    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
+    for a in Aead::ALL {
+        run.note("ceiling_open_stream", AWS_LC, a.name(), None);
+        let mut stream = AeadStream::new(a);
+        let mut out = vec![0u8; BULK_WRITE];
+        // As `bulk_recv` does: the records are made untimed before each
+        // timed opening, which leaves the caches as the receiver finds them.
+        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        stream.seal();
+                        let start = Instant::now();
+                        stream.open(&mut out);
+                        start.elapsed()
+                    })
+                    .sum()
+            })
         });
     }
     g.finish();
