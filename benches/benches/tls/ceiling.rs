@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{Bencher, BenchmarkId, Criterion, Throughput};
 use ferrotls_benches::BULK_WRITE;
 use ferrotls_benches::ceiling::{AeadCeiling, AeadStream, HandshakeFloor, RECORD};
 use ferrotls_benches::scenario::{Aead, KeyType, Side};
@@ -13,51 +13,27 @@ use crate::Run;
 const AWS_LC: &str = "aws-lc-rs";
 
 pub fn benches(c: &mut Criterion, run: &mut Run) {
-    let mut g = c.benchmark_group("ceiling_seal");
-    g.throughput(Throughput::Bytes(RECORD as u64));
-    for a in Aead::ALL {
-        run.note("ceiling_seal", AWS_LC, a.name(), None);
+    aead_group(c, run, "ceiling_seal", RECORD, |a| {
         let mut key = AeadCeiling::new(a);
         let mut record = vec![0x5a; RECORD];
-        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
-            b.iter(|| key.seal(&mut record))
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("ceiling_open");
-    g.throughput(Throughput::Bytes(RECORD as u64));
-    for a in Aead::ALL {
-        run.note("ceiling_open", AWS_LC, a.name(), None);
+        Box::new(move |b| b.iter(|| key.seal(&mut record)))
+    });
+    aead_group(c, run, "ceiling_open", RECORD, |a| {
         let mut key = AeadCeiling::new(a);
         let (seq, sealed) = key.sealed_record();
         let mut out = vec![0u8; RECORD];
-        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
-            b.iter(|| key.open(seq, &sealed, &mut out))
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("ceiling_seal_stream");
-    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
-    for a in Aead::ALL {
-        run.note("ceiling_seal_stream", AWS_LC, a.name(), None);
+        Box::new(move |b| b.iter(|| key.open(seq, &sealed, &mut out)))
+    });
+    aead_group(c, run, "ceiling_seal_stream", BULK_WRITE, |a| {
         let mut stream = AeadStream::new(a);
-        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
-            b.iter(|| stream.seal())
-        });
-    }
-    g.finish();
-
-    let mut g = c.benchmark_group("ceiling_open_stream");
-    g.throughput(Throughput::Bytes(BULK_WRITE as u64));
-    for a in Aead::ALL {
-        run.note("ceiling_open_stream", AWS_LC, a.name(), None);
+        Box::new(move |b| b.iter(|| stream.seal()))
+    });
+    aead_group(c, run, "ceiling_open_stream", BULK_WRITE, |a| {
         let mut stream = AeadStream::new(a);
         let mut out = vec![0u8; BULK_WRITE];
         // As `bulk_recv` does: the records are made untimed before each
         // timed opening, which leaves the caches as the receiver finds them.
-        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| {
+        Box::new(move |b| {
             b.iter_custom(|iters| {
                 (0..iters)
                     .map(|_| {
@@ -68,9 +44,8 @@ pub fn benches(c: &mut Criterion, run: &mut Run) {
                     })
                     .sum()
             })
-        });
-    }
-    g.finish();
+        })
+    });
 
     for side in Side::ALL {
         let group = format!("handshake_floor_{}", side.name());
@@ -85,4 +60,23 @@ pub fn benches(c: &mut Criterion, run: &mut Run) {
         }
         g.finish();
     }
+}
+
+/// One ceiling group, a row per AEAD and `bytes` per iteration: `routine`
+/// makes one AEAD's state (untimed) and the measurement over it.
+fn aead_group(
+    c: &mut Criterion,
+    run: &mut Run,
+    name: &str,
+    bytes: usize,
+    mut routine: impl FnMut(Aead) -> Box<dyn FnMut(&mut Bencher<'_>)>,
+) {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    for a in Aead::ALL {
+        run.note(name, AWS_LC, a.name(), None);
+        let mut measure = routine(a);
+        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| measure(b));
+    }
+    g.finish();
 }
