@@ -80,7 +80,7 @@ impl HashContext for ShaContext {
     }
 }
 
-/// The aws-lc HMAC algorithm for one of our hashes.
+/// The aws-lc digest of one of our hashes.
 fn digest_algorithm(alg: HashAlgorithm) -> &'static digest::Algorithm {
     match alg {
         HashAlgorithm::Sha256 => SHA256.digest,
@@ -89,6 +89,7 @@ fn digest_algorithm(alg: HashAlgorithm) -> &'static digest::Algorithm {
     }
 }
 
+/// The aws-lc HMAC algorithm for one of our hashes.
 fn hmac_algorithm(alg: HashAlgorithm) -> aws_lc_rs::hmac::Algorithm {
     match alg {
         HashAlgorithm::Sha256 => aws_lc_rs::hmac::HMAC_SHA256,

@@ -68,6 +68,8 @@ impl Tls12Prf for Tls12PrfSha {
 }
 
 impl Tls12PrfSha {
+    /// The PRF over `secret`'s hashed HMAC pads: [`Tls12Prf::keyed`], and
+    /// the one-shot path for the empty secret aws-lc refuses.
     fn keyed_sha(&self, secret: &[u8]) -> KeyedPrfSha {
         KeyedPrfSha {
             pads: HmacPads::new(self.algorithm, secret),
