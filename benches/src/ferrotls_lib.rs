@@ -1,6 +1,6 @@
 //! The ferrotls rows, through the `ferrotls` facade.
 //!
-//! Each side is an [`Ssl`] whose BIO is a [`DuplexBio`] over the same
+//! Each side is an [`Ssl`] whose BIO is a `DuplexBio` over the same
 //! [`Duplex`] OpenSSL uses, driven through the OpenSSL-shaped calls
 //! (`do_handshake`, `write`, `read`, `get_error`) as an application would.
 //! A scenario the stack cannot run yet is reported, with the stack's own

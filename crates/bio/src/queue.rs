@@ -45,9 +45,9 @@ impl ByteQueue {
     }
 
     /// `n` bytes of room after the readable bytes, to write into and then
-    /// [`ByteQueue::commit`]. Consumed room is reclaimed first (see
-    /// [`ByteQueue::room_for`]); the queue grows only when that is not
-    /// enough, zero-filling what it adds. Growth doubles, so a stream of
+    /// [`ByteQueue::commit`]. Consumed room is reclaimed first, when that
+    /// frees at least as much as it copies; the queue grows only when that
+    /// is not enough, zero-filling what it adds. Growth doubles, so a stream of
     /// records grows it a few times rather than once a record.
     pub fn reserve(&mut self, n: usize) -> &mut [u8] {
         if !self.room_for(n) {

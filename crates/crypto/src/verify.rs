@@ -124,9 +124,9 @@ impl SignatureVerifier for AwsLcVerifier {
     }
 }
 
-/// How many parsed public keys [`KEY_CACHE`] keeps: enough for a client's
-/// anchors and the leaves of the servers it is busy with, small enough
-/// that a linear scan is cheaper than hashing the key bytes.
+/// How many parsed public keys the verifier's key cache keeps: enough for
+/// a client's anchors and the leaves of the servers it is busy with,
+/// small enough that a linear scan is cheaper than hashing the key bytes.
 pub const KEY_CACHE_SIZE: usize = 16;
 
 /// What [`select`] chose an aws-lc algorithm from, which determines it: a

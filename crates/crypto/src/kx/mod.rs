@@ -1,6 +1,6 @@
 //! Key exchange: X25519 (RFC 7748), secp256r1 and secp384r1 (uncompressed
 //! points, RFC 8446 4.2.8.2), and the hybrid X25519MLKEM768
-//! (draft-ietf-tls-ecdhe-mlkem) in [`hybrid`].
+//! (draft-ietf-tls-ecdhe-mlkem) in the `hybrid` module.
 //!
 //! A peer's share is checked for its exact length and form before aws-lc
 //! sees it: aws-lc would also accept compressed points and
