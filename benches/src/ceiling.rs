@@ -31,14 +31,17 @@ use crate::scenario::{Aead, KeyType, Side};
 /// Plaintext bytes in one full TLS record.
 pub const RECORD: usize = 16 * 1024;
 
-/// A full record on the wire: the 5-byte header, the ciphertext, the tag.
-const WIRE_RECORD: usize = 5 + RECORD + 16;
+/// The record header, which TLS 1.3 authenticates as associated data.
+const HEADER_LEN: usize = 5;
+
+/// A full record on the wire: the header, the ciphertext, the tag.
+const WIRE_RECORD: usize = HEADER_LEN + RECORD + 16;
 
 /// One AEAD key and a 16 KiB record buffer.
 pub struct AeadCeiling {
     key: LessSafeKey,
     seq: u64,
-    header: [u8; 5],
+    header: [u8; HEADER_LEN],
 }
 
 impl AeadCeiling {
@@ -131,7 +134,7 @@ impl AeadStream {
         let records = self.wire.chunks_exact_mut(WIRE_RECORD);
         for (chunk, record) in self.plaintext.chunks_exact(RECORD).zip(records) {
             let nonce = self.ceiling.nonce();
-            let (ciphertext, tag) = record[5..].split_at_mut(RECORD);
+            let (ciphertext, tag) = record[HEADER_LEN..].split_at_mut(RECORD);
             self.ceiling
                 .key
                 .seal_out_of_place_scatter(
@@ -154,7 +157,7 @@ impl AeadStream {
         for (seq, (record, dest)) in
             (self.first_seq..).zip(records.zip(out.chunks_exact_mut(RECORD)))
         {
-            self.ceiling.open(seq, &record[5..], dest);
+            self.ceiling.open(seq, &record[HEADER_LEN..], dest);
         }
         out.len()
     }
