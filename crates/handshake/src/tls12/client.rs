@@ -271,7 +271,7 @@ pub(super) struct Hello {
     /// Whether the ClientHello carried session_ticket (RFC 5077).
     pub offered_ticket: bool,
     /// The session offered for resumption (by its id or ticket).
-    pub resume: Option<Tls12Resumption>,
+    pub resume: Option<Box<Tls12Resumption>>,
     pub prior: Option<Box<ClientTraffic>>,
 }
 

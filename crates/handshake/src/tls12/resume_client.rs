@@ -67,7 +67,7 @@ pub(super) fn start(mut hs: Handshaking) -> Result<ClientState, Error> {
 /// The abbreviated handshake until the server's Finished.
 pub(crate) struct Resumed {
     hs: Handshaking,
-    resume: Tls12Resumption,
+    resume: Box<Tls12Resumption>,
     master: MasterSecret,
     /// Installed after the server's Finished, when we send our CCS.
     client_keys: Option<RecordKeys>,
@@ -142,7 +142,7 @@ impl Resumed {
             out,
             encode_message(HandshakeType::Finished, &client_verify_data)?,
         );
-        let summary = summary(&hs, hs.suite, resume, new_ticket);
+        let summary = summary(&hs, hs.suite, *resume, new_ticket);
         let summary = std::sync::Arc::new(summary);
         out.push(Action::HandshakeComplete(summary.clone()));
         let hello = hs.hello;

@@ -30,8 +30,10 @@ pub(crate) struct Offer {
     pub offered_tls12: bool,
     /// The ticket offered for resumption, if any.
     pub psk: Option<OfferedPsk>,
-    /// The TLS 1.2 session offered for resumption, if any.
-    pub tls12_resume: Option<crate::action::Tls12Resumption>,
+    /// The TLS 1.2 session offered for resumption, if any (boxed: it is
+    /// carried into the TLS 1.2 states, and a resumed client's state
+    /// stays under a KiB, within the allocator's cache of small blocks).
+    pub tls12_resume: Option<Box<crate::action::Tls12Resumption>>,
 }
 
 impl Offer {
@@ -108,13 +110,15 @@ pub(crate) fn first_hello(
     // suite still offered. Its id is sent as legacy_session_id; with a
     // ticket and no id a random one lets the server say it accepted the
     // ticket by echoing it (RFC 5077 3.4).
-    let tls12_resume = tls12_resume.filter(|r| {
-        offered_tls12
-            && r.server_name == sni
-            && r.session.is_resumable()
-            && cipher_suites.contains(&r.session.suite)
-            && (config.enable_tickets || !r.session.session_id.is_empty())
-    });
+    let tls12_resume = tls12_resume
+        .filter(|r| {
+            offered_tls12
+                && r.server_name == sni
+                && r.session.is_resumable()
+                && cipher_suites.contains(&r.session.suite)
+                && (config.enable_tickets || !r.session.session_id.is_empty())
+        })
+        .map(Box::new);
     let mut ticket = None;
     if let Some(r) = &tls12_resume {
         if config.enable_tickets {
