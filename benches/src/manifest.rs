@@ -25,6 +25,55 @@ pub fn criterion_dir() -> PathBuf {
     }
 }
 
+/// Environment variable with the number of rounds the benchmark binary
+/// runs (default 1). `cargo xtask bench` sets 3 for a full run.
+pub const ROUNDS_VAR: &str = "FERROTLS_BENCH_ROUNDS";
+
+/// The number of rounds asked for in [`ROUNDS_VAR`], 1 to 9.
+///
+/// A round measures every group once, each library in turn. This shared
+/// machine's speed drifts by several percent within a minute, so a single
+/// pass can put ferrotls and rustls, measured seconds apart, on different
+/// machines; several shorter rounds, the libraries' order rotated from one
+/// to the next, and the median over them, keep a drift from deciding a
+/// ratio.
+pub fn rounds() -> usize {
+    std::env::var(ROUNDS_VAR)
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 9)
+}
+
+/// The criterion parameter of scenario `param` in round `round` (from 1):
+/// the scenario's name in the first round, `NAME_rN` in round N after it,
+/// so that each round has a criterion directory of its own.
+pub fn round_param(param: &str, round: usize) -> String {
+    match round {
+        0 | 1 => param.to_string(),
+        n => format!("{param}_r{n}"),
+    }
+}
+
+/// The round a registered parameter belongs to (1 when it has no mark).
+pub fn round_of(registered: &str) -> usize {
+    registered
+        .rsplit_once("_r")
+        .and_then(|(_, n)| n.parse::<usize>().ok())
+        .filter(|n| *n > 1)
+        .unwrap_or(1)
+}
+
+/// Whether the registered parameter `registered` is scenario `param` in
+/// some round (the inverse of [`round_param`]).
+pub fn is_round_of(registered: &str, param: &str) -> bool {
+    registered == param
+        || registered
+            .strip_prefix(param)
+            .and_then(|rest| rest.strip_prefix("_r"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// One registered benchmark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -139,4 +188,27 @@ pub fn read_metrics(file: &str) -> io::Result<Vec<Metric>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_params_name_their_scenario_only() {
+        assert_eq!(round_param("TLS12_TICKET", 1), "TLS12_TICKET");
+        assert_eq!(round_param("TLS12_TICKET", 3), "TLS12_TICKET_r3");
+        for round in 1..=9 {
+            assert!(is_round_of(
+                &round_param("TLS12_TICKET", round),
+                "TLS12_TICKET"
+            ));
+            assert!(!is_round_of(&round_param("TLS12_TICKET", round), "TLS12"));
+        }
+        assert!(!is_round_of("TLS12_TICKET_r", "TLS12_TICKET"));
+        assert!(!is_round_of("TLS12_TICKET_rx", "TLS12_TICKET"));
+        assert!(!is_round_of("TLS13_TICKET", "TLS12_TICKET"));
+        assert_eq!(round_of("TLS12_TICKET"), 1);
+        assert_eq!(round_of("TLS12_TICKET_r3"), 3);
+    }
 }

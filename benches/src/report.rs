@@ -24,16 +24,31 @@ struct Data {
 }
 
 impl Data {
-    /// Median time per iteration in nanoseconds.
+    /// Median time per iteration in nanoseconds: criterion's median, or
+    /// with several rounds the median of the rounds' medians.
     fn median_ns(&self, group: &str, function: &str, param: &str) -> Cell {
-        let e = self
+        let rounds: Vec<&Entry> = self
             .entries
             .iter()
-            .find(|e| e.group == group && e.function == function && e.param == param)
-            .ok_or_else(|| "not measured".to_string())?;
-        if let Some(why) = &e.unsupported {
-            return Err(why.clone());
+            .filter(|e| {
+                e.group == group && e.function == function && manifest::is_round_of(&e.param, param)
+            })
+            .collect();
+        if rounds.is_empty() {
+            return Err("not measured".to_string());
         }
+        let mut medians = Vec::with_capacity(rounds.len());
+        for e in rounds {
+            if let Some(why) = &e.unsupported {
+                return Err(why.clone());
+            }
+            medians.push(self.criterion_median(group, function, &e.param)?);
+        }
+        Ok(median(&mut medians))
+    }
+
+    /// Criterion's median estimate for one registered benchmark.
+    fn criterion_median(&self, group: &str, function: &str, param: &str) -> Cell {
         let path = self
             .criterion
             .join(group)
@@ -66,6 +81,17 @@ impl Data {
             .find(|m| m.name == name && m.lib == lib.name())
             .map(|m| m.value.clone())
             .unwrap_or_else(|| Err("not measured".to_string()))
+    }
+}
+
+/// The median of `values` (not empty; the mean of the middle two for an
+/// even count).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() % 2 {
+        1 => values[mid],
+        _ => (values[mid - 1] + values[mid]) / 2.0,
     }
 }
 
@@ -513,14 +539,27 @@ pub fn render(quick: bool) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let rounds = d
+        .entries
+        .iter()
+        .map(|e| manifest::round_of(&e.param))
+        .max()
+        .unwrap_or(1);
+    let over = match rounds {
+        1 => "the median of criterion's samples".to_string(),
+        n => format!(
+            "the median of criterion's samples in each of {n} rounds (each \
+             group measured once per round, the libraries' order rotated), \
+             then the median over the rounds"
+        ),
+    };
     let mut out = String::new();
     let _ = writeln!(out, "# ferrotls benchmarks\n");
     let _ = writeln!(
         out,
         "Run {} ({} mode) on: {}.\n\nSingle thread, in-memory transport, X25519 \
-         on every side; the median of criterion's samples. Ratios above 1.00x \
-         mean ferrotls is faster (or, for the floor and ceiling, closer to the \
-         limit).",
+         on every side; {over}. Ratios above 1.00x mean ferrotls is faster (or, \
+         for the floor and ceiling, closer to the limit).",
         utc(now),
         if quick { "quick" } else { "full" },
         machine()
@@ -577,6 +616,13 @@ mod tests {
             ("b".to_string(), Err("x".into())),
         ];
         assert_eq!(worst(rows), Err("b: x".to_string()));
+    }
+
+    #[test]
+    fn median_of_rounds() {
+        assert_eq!(median(&mut [3.0]), 3.0);
+        assert_eq!(median(&mut [5.0, 1.0, 4.0]), 4.0);
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
     }
 
     #[test]

@@ -47,7 +47,7 @@ fn group(
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(BULK_WRITE as u64));
     for suite in Suite::ALL {
-        for lib in Lib::ALL {
+        for lib in run.libs() {
             let mut t = match transfer(lib, &run.pki, suite) {
                 Ok(t) => t,
                 Err(e) => {
@@ -55,8 +55,8 @@ fn group(
                     continue;
                 }
             };
-            run.note(name, lib.name(), suite.name(), None);
-            g.bench_function(BenchmarkId::new(lib.name(), suite.name()), |b| {
+            let param = run.note(name, lib.name(), suite.name(), None);
+            g.bench_function(BenchmarkId::new(lib.name(), param), |b| {
                 b.iter_custom(|iters| (0..iters).map(|_| one(lib, t.as_mut())).sum())
             });
         }

@@ -52,11 +52,9 @@ pub fn benches(c: &mut Criterion, run: &mut Run) {
         let mut g = c.benchmark_group(&group);
         g.throughput(Throughput::Elements(1));
         for k in KeyType::ALL {
-            run.note(&group, AWS_LC, k.name(), None);
+            let param = run.note(&group, AWS_LC, k.name(), None);
             let floor = HandshakeFloor::new(run.pki.get(k), side);
-            g.bench_function(BenchmarkId::new(AWS_LC, k.name()), |b| {
-                b.iter(|| floor.run())
-            });
+            g.bench_function(BenchmarkId::new(AWS_LC, param), |b| b.iter(|| floor.run()));
         }
         g.finish();
     }
@@ -74,9 +72,9 @@ fn aead_group(
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(bytes as u64));
     for a in Aead::ALL {
-        run.note(name, AWS_LC, a.name(), None);
+        let param = run.note(name, AWS_LC, a.name(), None);
         let mut measure = routine(a);
-        g.bench_function(BenchmarkId::new(AWS_LC, a.name()), |b| measure(b));
+        g.bench_function(BenchmarkId::new(AWS_LC, param), |b| measure(b));
     }
     g.finish();
 }

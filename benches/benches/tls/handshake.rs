@@ -22,7 +22,7 @@ fn bench_one(
 ) {
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(1));
-    for lib in Lib::ALL {
+    for lib in run.libs() {
         let mut h = match make(lib, run) {
             Ok(h) => h,
             Err(e) => {
@@ -30,8 +30,8 @@ fn bench_one(
                 continue;
             }
         };
-        run.note(group, lib.name(), param, None);
-        g.bench_function(BenchmarkId::new(lib.name(), param), |b| {
+        let round_param = run.note(group, lib.name(), param, None);
+        g.bench_function(BenchmarkId::new(lib.name(), round_param), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {

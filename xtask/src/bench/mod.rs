@@ -10,9 +10,12 @@
 //!    allocations per record (its counting allocator stays out of step 1);
 //! 3. the `report` binary: the tables with the ratios.
 //!
-//! `--quick` shortens criterion's warm-up and measurement (and the memory
-//! step's sizes) so the whole command fits in a few minutes on two cores;
-//! its numbers are noisier, and the report says which mode produced it.
+//! A full run measures every group in three rounds, a third of criterion's
+//! default times each, and reports the median over them (this machine's
+//! speed drifts within a minute). `--quick` measures one round with shorter
+//! warm-up and measurement (and smaller sizes in the memory step) so the
+//! whole command fits in a few minutes on two cores; its numbers are
+//! noisier, and the report says which mode produced it.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,6 +35,10 @@ const QUICK_CRITERION: [&str; 6] = [
     "--sample-size",
     "10",
 ];
+
+/// Rounds of a full run: each group measured three times, for a third of
+/// criterion's default times each.
+const FULL_ROUNDS: &str = "3";
 
 /// Parses the arguments after `bench` and runs the three steps.
 pub fn main(args: Vec<String>) -> Result<(), String> {
@@ -64,6 +71,12 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
     if quick {
         bench.args(QUICK_CRITERION);
     }
+    // A full run measures in rounds (see ferrotls_benches::manifest::rounds);
+    // a quick one has no time to spare for them.
+    bench.env(
+        "FERROTLS_BENCH_ROUNDS",
+        if quick { "1" } else { FULL_ROUNDS },
+    );
     with_env(&mut bench);
     run(&mut bench, &root)?;
 
