@@ -94,6 +94,29 @@ fn compatibility_mode_sends_one_ccs_each_way() {
 }
 
 #[test]
+fn compatibility_mode_session_id_is_fresh_and_apart_from_the_random() {
+    use ferrotls_handshake::msgs::HandshakeMessage;
+    let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let hello = |compat: bool| {
+        let mut c = pki.client_config();
+        c.compatibility_mode = compat;
+        let p = Pair::new(c, pki.server_config());
+        match HandshakeMessage::decode(&p.c.outbox[0], ProtocolVersion::TLSv1_3).unwrap() {
+            HandshakeMessage::ClientHello(ch) => ch,
+            other => panic!("not a ClientHello: {other:?}"),
+        }
+    };
+    // The random and the session id come from one draw: each must be
+    // its own 32 bytes, and both new on every connection.
+    let (a, b) = (hello(true), hello(true));
+    assert_eq!(a.session_id.as_bytes().len(), 32);
+    assert_ne!(a.session_id.as_bytes(), &a.random.0[..]);
+    assert_ne!(a.session_id, b.session_id);
+    assert_ne!(a.random.0, b.random.0);
+    assert!(hello(false).session_id.is_empty());
+}
+
+#[test]
 fn stray_change_cipher_spec_is_ignored_during_the_handshake_only() {
     let pki = Pki::new(&rcgen::PKCS_ECDSA_P256_SHA256);
     let mut p = Pair::new(pki.client_config(), pki.server_config());

@@ -61,13 +61,26 @@ pub(crate) fn first_hello(
     tls12_resume: Option<crate::action::Tls12Resumption>,
 ) -> Result<(Offer, Vec<u8>), Error> {
     let provider = config.provider;
+    let offered_tls13 = config.versions.contains(&ProtocolVersion::TLSv1_3);
+    // The random and, when one may be needed (compatibility mode, or a
+    // TLS 1.2 ticket offered without an id, below), a random session id
+    // come from one draw: each call on the provider's generator costs far
+    // more than the bytes it returns (aws-lc reseeds from RDRAND per call).
+    let id_wanted = (config.compatibility_mode && offered_tls13) || tls12_resume.is_some();
+    let mut fresh = [0u8; 64];
+    let drawn = if id_wanted { 64 } else { 32 };
+    provider.random.fill(&mut fresh[..drawn])?;
     let mut random = [0u8; 32];
-    provider.random.fill(&mut random)?;
+    random.copy_from_slice(&fresh[..32]);
+    let random_session_id = || {
+        SessionId::new(&fresh[32..])
+            .filter(|_| id_wanted)
+            .ok_or_else(|| Error::General("session id".into()))
+    };
     // Compatibility mode: a fresh random session id makes the handshake
     // look like a TLS 1.2 resumption to middleboxes (Appendix D.4).
-    let offered_tls13 = config.versions.contains(&ProtocolVersion::TLSv1_3);
     let mut session_id = if config.compatibility_mode && offered_tls13 {
-        random_session_id(config)?
+        random_session_id()?
     } else {
         SessionId::EMPTY
     };
@@ -127,7 +140,7 @@ pub(crate) fn first_hello(
         if let Some(id) = SessionId::new(&r.session.session_id).filter(|id| !id.is_empty()) {
             session_id = id;
         } else if session_id.is_empty() {
-            session_id = random_session_id(config)?;
+            session_id = random_session_id()?;
         }
     }
 
@@ -272,12 +285,6 @@ pub(crate) fn retry_hello(
         psk::fill_binder(&mut offer.hello, offered, Some(transcript))?;
     }
     encode_hello(&offer.hello)
-}
-
-fn random_session_id(config: &ClientConfig) -> Result<SessionId, Error> {
-    let mut id = [0u8; 32];
-    config.provider.random.fill(&mut id)?;
-    SessionId::new(&id).ok_or_else(|| Error::General("session id".into()))
 }
 
 fn share_entries(shares: &[Box<dyn ActiveKeyExchange>]) -> Vec<KeyShareEntry> {
