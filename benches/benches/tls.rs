@@ -54,12 +54,16 @@ impl Run {
         param
     }
 
-    /// The libraries in this round's order: each round starts with the
-    /// next one, so none is always measured first after a group's set-up.
+    /// The libraries in this round's order (see [`Run::in_turn`]).
     pub fn libs(&self) -> [Lib; 3] {
-        let mut libs = Lib::ALL;
-        libs.rotate_left((self.round - 1) % Lib::ALL.len());
-        libs
+        self.in_turn(Lib::ALL)
+    }
+
+    /// `rows` in this round's order: each round starts with the next one,
+    /// so none is always measured first after a group's set-up.
+    pub fn in_turn<T, const N: usize>(&self, mut rows: [T; N]) -> [T; N] {
+        rows.rotate_left((self.round - 1) % N.max(1));
+        rows
     }
 }
 

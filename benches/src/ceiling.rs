@@ -110,6 +110,8 @@ pub struct AeadStream {
     ceiling: AeadCeiling,
     plaintext: Vec<u8>,
     wire: Vec<u8>,
+    /// Where [`AeadStream::open`] writes, as a receiver's 1 MiB buffer.
+    opened: Vec<u8>,
     /// The sequence number of the wire's first record.
     first_seq: u64,
 }
@@ -121,6 +123,7 @@ impl AeadStream {
             ceiling: AeadCeiling::new(a),
             plaintext: vec![0x42; BULK_WRITE],
             wire: vec![0; BULK_WRITE / RECORD * WIRE_RECORD],
+            opened: vec![0; BULK_WRITE],
             first_seq: 0,
         };
         stream.seal();
@@ -150,16 +153,15 @@ impl AeadStream {
         self.plaintext.len()
     }
 
-    /// Opens every record on the wire into `out` (`BULK_WRITE` bytes),
-    /// leaving the wire as it was; returns the bytes opened.
-    pub fn open(&self, out: &mut [u8]) -> usize {
+    /// Opens every record on the wire into the stream's own 1 MiB output
+    /// buffer, leaving the wire as it was; returns the bytes opened.
+    pub fn open(&mut self) -> usize {
         let records = self.wire.chunks_exact(WIRE_RECORD);
-        for (seq, (record, dest)) in
-            (self.first_seq..).zip(records.zip(out.chunks_exact_mut(RECORD)))
-        {
+        let out = self.opened.chunks_exact_mut(RECORD);
+        for (seq, (record, dest)) in (self.first_seq..).zip(records.zip(out)) {
             self.ceiling.open(seq, &record[HEADER_LEN..], dest);
         }
-        out.len()
+        self.opened.len()
     }
 }
 
