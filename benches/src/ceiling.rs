@@ -28,6 +28,11 @@ use crate::BULK_WRITE;
 use crate::certs::Identity;
 use crate::scenario::{Aead, KeyType, Side};
 
+/// The criterion function id of every row aws-lc-rs measures alone: the
+/// AEAD ceilings (one record, and the stream in the bulk groups) and the
+/// handshake floor.
+pub const AWS_LC: &str = "aws-lc-rs";
+
 /// Plaintext bytes in one full TLS record.
 pub const RECORD: usize = 16 * 1024;
 

@@ -8,11 +8,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::ceiling::RECORD;
+use crate::ceiling::{AWS_LC, RECORD};
 use crate::manifest::{self, Entry, Metric};
 use crate::scenario::{Aead, FullHandshake, KeyType, Lib, Resumed, Side, Suite, Version};
-
-const AWS_LC: &str = "aws-lc-rs";
 
 /// A cell: a value, or the reason it is absent.
 type Cell = Result<f64, String>;

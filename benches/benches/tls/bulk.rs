@@ -14,15 +14,12 @@
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use ferrotls_benches::ceiling::AeadStream;
+use ferrotls_benches::ceiling::{AWS_LC, AeadStream};
 use ferrotls_benches::scenario::{Lib, Suite, Transfer};
 use ferrotls_benches::transport::Pipe;
 use ferrotls_benches::{BULK_WRITE, transfer};
 
 use crate::Run;
-
-/// Function id of the stream ceiling's rows.
-const AWS_LC: &str = "aws-lc-rs";
 
 /// One row of a bulk group: a library, or the suite's stream ceiling.
 #[derive(Clone, Copy)]

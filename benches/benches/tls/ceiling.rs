@@ -2,13 +2,10 @@
 //! the stream ceiling is measured in the bulk groups (`bulk.rs`).
 
 use criterion::{Bencher, BenchmarkId, Criterion, Throughput};
-use ferrotls_benches::ceiling::{AeadCeiling, HandshakeFloor, RECORD};
+use ferrotls_benches::ceiling::{AWS_LC, AeadCeiling, HandshakeFloor, RECORD};
 use ferrotls_benches::scenario::{Aead, KeyType, Side};
 
 use crate::Run;
-
-/// Function id of every ceiling row.
-const AWS_LC: &str = "aws-lc-rs";
 
 pub fn benches(c: &mut Criterion, run: &mut Run) {
     aead_group(c, run, "ceiling_seal", |a| {
