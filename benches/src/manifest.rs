@@ -55,23 +55,27 @@ pub fn round_param(param: &str, round: usize) -> String {
     }
 }
 
-/// The round a registered parameter belongs to (1 when it has no mark).
-pub fn round_of(registered: &str) -> usize {
+/// A registered parameter split into its scenario and round: the inverse
+/// of [`round_param`] (no mark, or anything but `_rN` with N of 2 or more,
+/// is round 1 of the whole name).
+fn split_round(registered: &str) -> (&str, usize) {
     registered
         .rsplit_once("_r")
-        .and_then(|(_, n)| n.parse::<usize>().ok())
-        .filter(|n| *n > 1)
-        .unwrap_or(1)
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|(base, n)| Some((base, n.parse::<usize>().ok()?)))
+        .filter(|(_, n)| *n > 1)
+        .unwrap_or((registered, 1))
+}
+
+/// The round a registered parameter belongs to (1 when it has no mark).
+pub fn round_of(registered: &str) -> usize {
+    split_round(registered).1
 }
 
 /// Whether the registered parameter `registered` is scenario `param` in
-/// some round (the inverse of [`round_param`]).
+/// some round.
 pub fn is_round_of(registered: &str, param: &str) -> bool {
-    registered == param
-        || registered
-            .strip_prefix(param)
-            .and_then(|rest| rest.strip_prefix("_r"))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    split_round(registered).0 == param
 }
 
 /// One registered benchmark.
@@ -210,5 +214,6 @@ mod tests {
         assert!(!is_round_of("TLS13_TICKET", "TLS12_TICKET"));
         assert_eq!(round_of("TLS12_TICKET"), 1);
         assert_eq!(round_of("TLS12_TICKET_r3"), 3);
+        assert_eq!(round_of("TLS12_TICKET_r+3"), 1);
     }
 }
